@@ -1,0 +1,3 @@
+using FeatureStore.Bench;
+
+return await BenchmarkRunner.RunAsync(args);

@@ -1,0 +1,10 @@
+namespace FeatureStore.Core.Definitions;
+
+/// <summary>One named, typed column of a feature view.</summary>
+public sealed record FeatureDefinition
+{
+    public required string Name { get; init; }
+    public required FeatureType Type { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}

@@ -1,0 +1,4 @@
+using FeatureStore.Server;
+
+var app = ServerHost.Build(args);
+await app.RunAsync();
