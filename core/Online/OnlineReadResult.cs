@@ -1,0 +1,11 @@
+using FeatureStore.Core.Definitions;
+
+namespace FeatureStore.Core.Online;
+
+/// <summary>
+/// The answer to an <see cref="OnlineReadRequest"/>: per requested feature (request order) one column with one value
+/// per entity row (request order).
+/// </summary>
+public sealed record OnlineReadResult(
+    IReadOnlyList<FeatureReference> Features,
+    IReadOnlyList<IReadOnlyList<OnlineFeatureValue>> Columns);
