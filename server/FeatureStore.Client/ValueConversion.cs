@@ -12,12 +12,10 @@ namespace FeatureStore.Client;
 /// </summary>
 public static class ValueConversion
 {
-    private static readonly Value Null = new();
-
     /// <summary>The protobuf value for a CLR value; throws <see cref="ArgumentException"/> for an unsupported type.</summary>
     public static Value ToValue(object? value) => value switch
     {
-        null => Null,
+        null => new Value(),
         bool b => new Value { BoolVal = b },
         int i => new Value { Int32Val = i },
         long l => new Value { Int64Val = l },
@@ -32,12 +30,17 @@ public static class ValueConversion
         IEnumerable<long> list => new Value { Int64ListVal = new Int64List { Val = { list } } },
         IEnumerable<float> list => new Value { FloatListVal = new FloatList { Val = { list } } },
         IEnumerable<double> list => new Value { DoubleListVal = new DoubleList { Val = { list } } },
-        IEnumerable<string> list => new Value { StringListVal = new StringList { Val = { list } } },
-        IEnumerable<byte[]> list => new Value { BytesListVal = new BytesList { Val = { list.Select(ByteString.CopyFrom) } } },
-        IEnumerable<DateTimeOffset> list => new Value
-        {
-            TimestampListVal = new TimestampList { Val = { list.Select(Timestamp.FromDateTimeOffset) } },
-        },
+        IEnumerable<DateTimeOffset> list => new Value { TimestampListVal = new TimestampList { Val = { list.Select(Timestamp.FromDateTimeOffset) } } },
+        // Lists that may hold nulls: typed when none is null, else one Value per element.
+        IEnumerable<bool?> list => HasNull(list) ? ElementList(list) : new Value { BoolListVal = new BoolList { Val = { list.Select(x => x!.Value) } } },
+        IEnumerable<int?> list => HasNull(list) ? ElementList(list) : new Value { Int32ListVal = new Int32List { Val = { list.Select(x => x!.Value) } } },
+        IEnumerable<long?> list => HasNull(list) ? ElementList(list) : new Value { Int64ListVal = new Int64List { Val = { list.Select(x => x!.Value) } } },
+        IEnumerable<float?> list => HasNull(list) ? ElementList(list) : new Value { FloatListVal = new FloatList { Val = { list.Select(x => x!.Value) } } },
+        IEnumerable<double?> list => HasNull(list) ? ElementList(list) : new Value { DoubleListVal = new DoubleList { Val = { list.Select(x => x!.Value) } } },
+        IEnumerable<DateTimeOffset?> list => HasNull(list) ? ElementList(list)
+            : new Value { TimestampListVal = new TimestampList { Val = { list.Select(x => Timestamp.FromDateTimeOffset(x!.Value)) } } },
+        IEnumerable<string?> list => HasNull(list) ? ElementList(list) : new Value { StringListVal = new StringList { Val = { list! } } },
+        IEnumerable<byte[]?> list => HasNull(list) ? ElementList(list) : new Value { BytesListVal = new BytesList { Val = { list.Select(b => ByteString.CopyFrom(b!)) } } },
         _ => throw new ArgumentException($"A value of type {value.GetType().Name} cannot be sent as a feature value.", nameof(value)),
     };
 
@@ -61,8 +64,14 @@ public static class ValueConversion
         Value.KindOneofCase.StringListVal => value.StringListVal.Val.ToArray(),
         Value.KindOneofCase.BytesListVal => value.BytesListVal.Val.Select(b => b.ToByteArray()).ToArray(),
         Value.KindOneofCase.TimestampListVal => value.TimestampListVal.Val.Select(t => t.ToDateTimeOffset()).ToArray(),
+        Value.KindOneofCase.ListVal => value.ListVal.Val.Select(ToObject).ToArray(),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value.KindCase, "Unknown value kind."),
     };
+
+    private static bool HasNull<T>(IEnumerable<T> items) => items.Any(item => item is null);
+
+    private static Value ElementList<T>(IEnumerable<T> items) =>
+        new() { ListVal = new RepeatedValue { Val = { items.Select(item => ToValue(item)) } } };
 
     /// <summary>A column of values for a request's entity map.</summary>
     public static RepeatedValue ToColumn(IEnumerable values)
