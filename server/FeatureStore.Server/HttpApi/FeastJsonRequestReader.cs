@@ -120,7 +120,8 @@ internal static class FeastJsonRequestReader
             {
                 values[row] = item.ValueKind switch
                 {
-                    JsonValueKind.Number => item.TryGetInt64(out var integer) ? integer : item.GetDouble(),
+                    // Boxed apart: a conditional of long and double would widen every integer to double.
+                    JsonValueKind.Number => item.TryGetInt64(out var integer) ? (object)integer : item.GetDouble(),
                     JsonValueKind.String => item.GetString(),
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,

@@ -19,7 +19,7 @@ public static class EntityKeyConverter
         object? converted = (type.Scalar, value) switch
         {
             (_, null) => throw new UserInputException(
-                $"Entity column '{entity.JoinKey}' row {row}: the key is null; every entity row needs a {type} key."),
+                $"Entity column '{entity.JoinKey}' row {row}: the key is null; every entity row needs {Article(type)} key."),
             (ScalarType.Int64, long l) => l,
             (ScalarType.Int64, int i) => (long)i,
             (ScalarType.Int32, int i) => i,
@@ -34,7 +34,7 @@ public static class EntityKeyConverter
             _ => null,
         };
         return converted ?? throw new UserInputException(
-            $"Entity column '{entity.JoinKey}' row {row}: expected a {type} key, got {Describe(value)}.");
+            $"Entity column '{entity.JoinKey}' row {row}: expected {Article(type)} key, got {Describe(value)}.");
     }
 
     private static byte[] FromBase64(string text, EntityDefinition entity, int row)
@@ -59,6 +59,8 @@ public static class EntityKeyConverter
         byte[] => "bytes",
         _ => $"a {value?.GetType().Name ?? "null"} value",
     };
+
+    private static string Article(FeatureType type) => type.ToString() is var name && "aeiou".Contains(name[0]) ? $"an {name}" : $"a {name}";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

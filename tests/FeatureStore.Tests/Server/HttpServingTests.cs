@@ -143,7 +143,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     public async Task Bytes_keys_are_base64_and_string_keys_are_strings_in_json()
     {
         var hash = Convert.ToBase64String(new byte[] { 0xde, 0xad, 0xbe, 0xef });
-        var (_, device) = await _server.PostAsync($$"""{"features": ["device_stats:score"], "entities": {"device_hash": ["{{hash}}"]}}""");
+        var (_, device) = await _server.PostAsync(new { features = new[] { "device_stats:score" }, entities = new { device_hash = new[] { hash } } });
         var (_, merchant) = await _server.PostAsync("""{"features": ["merchant_all_types:label"], "entities": {"merchant_code": ["m-1"]}}""");
 
         Assert.Equal(hash, device.GetProperty("results")[0].GetProperty("values")[0].GetString());
@@ -179,7 +179,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
             Assert.Equal(rows, result.GetProperty("values").GetArrayLength());
             Assert.Equal(rows, result.GetProperty("statuses").GetArrayLength());
             Assert.Equal(rows, result.GetProperty("event_timestamps").GetArrayLength());
-            Assert.All(result.GetProperty("statuses").EnumerateArray(), s => Assert.Contains(s.GetString(), FeastStatuses));
+            Assert.All(result.GetProperty("statuses").EnumerateArray(), s => Assert.Contains(s.GetString()!, FeastStatuses));
             Assert.All(result.GetProperty("event_timestamps").EnumerateArray(), t =>
                 Assert.True(DateTimeOffset.TryParseExact(t.GetString(), ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'"],
                     CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _), $"'{t}' is not ISO-8601 UTC"));

@@ -5,6 +5,7 @@ using FeatureStore.Client;
 using FeatureStore.Server;
 using FeatureStore.Server.Configuration;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 
 namespace FeatureStore.Tests.Server;
 
