@@ -14,4 +14,7 @@ public static class RegistryExtensions
         ?? throw new UserInputException(
             $"Nothing has been applied to the registry{(registry is FileRegistry file ? $" at {file.Folder}" : "")} yet; " +
             "run 'featurestore apply --repo DIR' first.");
+
+    /// <summary>The first 12 hex digits of the content hash, enough to tell versions apart in listings.</summary>
+    public static string ShortHash(this RegistryVersion version) => version.Hash.Length <= 12 ? version.Hash : version.Hash[..12];
 }
