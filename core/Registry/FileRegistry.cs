@@ -181,15 +181,15 @@ public sealed partial class FileRegistry : IRegistry
 
     private async Task<RegistryVersion> ReadVersionAsync(int number, string path, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(path);
-        if (_cache.TryGetValue(number, out var cached) && cached.Length == info.Length && cached.WrittenAt == info.LastWriteTimeUtc)
-        {
-            return cached.Version;
-        }
-
         VersionDocument document;
+        FileInfo info;
         try
         {
+            info = new FileInfo(path);
+            if (_cache.TryGetValue(number, out var cached) && cached.Length == info.Length && cached.WrittenAt == info.LastWriteTimeUtc)
+            {
+                return cached.Version;
+            }
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
             document = JsonSerializer.Deserialize<VersionDocument>(bytes, RegistryJson.Options)
                 ?? throw new JsonException("The file holds null.");
