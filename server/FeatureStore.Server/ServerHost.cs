@@ -61,10 +61,10 @@ public static class ServerHost
         services.AddSingleton(repository);
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
-        services.AddSingleton(_ => StoreFactory.CreateRegistry(repository));
+        services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
         services.AddSingleton(sp => new RedisConnection(
             repository.RedisConnectionString, options, sp.GetRequiredService<ILogger<RedisConnection>>()));
-        services.AddSingleton(sp => StoreFactory.CreateOnlineStore(repository, sp));
+        services.AddSingleton(StoreFactory.CreateOnlineStore);
         services.AddHostedService<RegistryWatcher>();
         services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
 
