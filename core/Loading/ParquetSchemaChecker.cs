@@ -26,6 +26,8 @@ internal static class ParquetSchemaChecker
             .GroupBy(e => e.Name!.Value.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
+        var viewsBySource = drafts.FeatureViews.Where(v => v.Source is not null).ToLookup(v => v.Source!.Value.Value, StringComparer.Ordinal);
+
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync(cancellationToken);
         await using (var setup = connection.CreateCommand())
@@ -44,7 +46,7 @@ internal static class ParquetSchemaChecker
                 continue;
             }
             CheckSourceColumns(source, name, columns, problems);
-            foreach (var view in drafts.FeatureViews.Where(v => v.Source?.Value == name))
+            foreach (var view in viewsBySource[name])
             {
                 CheckView(view, source, name, columns, entities, problems);
             }

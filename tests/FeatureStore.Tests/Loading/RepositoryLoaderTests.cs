@@ -25,7 +25,7 @@ public sealed class RepositoryLoaderTests
         var source = Assert.Single(loaded.Definitions.Sources);
         Assert.Equal("created", source.CreatedTimestampField);
         var service = Assert.Single(loaded.Definitions.FeatureServices);
-        Assert.Equal(["driver_hourly_stats:conv_rate", "driver_hourly_stats"], service.Features);
+        Assert.Equal(["driver_hourly_stats:conv_rate", "driver_hourly_stats:acc_rate"], service.Features);
         Assert.Equal(repo.Root, loaded.Config.Root);
         Assert.Equal(Path.Combine(repo.Root, ".featurestore", "registry"), loaded.Config.RegistryPath);
     }
