@@ -53,27 +53,43 @@ public static class RepositoryLoader
         var drafts = new DraftSet();
         var registry = config?.RegistryPath ?? Path.Combine(root, ConfigReader.DefaultRegistry);
         var files = RepositoryFiles.FindDefinitionFiles(root, registry);
-        // Parsed in path order, so problems and objects come out the same every run.
-        foreach (var file in files)
+        // Files are parsed concurrently, each into its own drafts and problems, then merged in path order so objects
+        // and problems come out the same every run.
+        var parsed = new (DraftSet Drafts, ProblemList Problems)[files.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, token) => parsed[i] = await ParseFileAsync(root, files[i], environment, token));
+        foreach (var (fileDrafts, fileProblems) in parsed)
         {
-            var relative = RepositoryFiles.RelativePath(root, file);
-            var (fileText, error) = await ReadTextAsync(file, cancellationToken);
-            if (error is not null)
-            {
-                problems.Add(new SourceLocation(relative, 1, 1), $"cannot read the file: {error}");
-                continue;
-            }
-            var parser = new DefinitionParser(new YamlNodeReader(relative, problems, environment));
-            foreach (var document in YamlDocumentReader.Parse(fileText!, relative, problems))
-            {
-                parser.Parse(document, drafts);
-            }
+            drafts.Add(fileDrafts);
+            problems.Add(fileProblems);
         }
         DefinitionValidator.Validate(drafts, problems);
         await ParquetSchemaChecker.CheckAsync(root, drafts, problems, cancellationToken);
 
         problems.ThrowIfAny();
         return new LoadedRepository(config!, DefinitionSetBuilder.Build(config!.Project, drafts));
+    }
+
+    private static async Task<(DraftSet, ProblemList)> ParseFileAsync(
+        string root, string file, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var relative = RepositoryFiles.RelativePath(root, file);
+        var drafts = new DraftSet();
+        var problems = new ProblemList();
+        var (text, error) = await ReadTextAsync(file, cancellationToken);
+        if (error is not null)
+        {
+            problems.Add(new SourceLocation(relative, 1, 1), $"cannot read the file: {error}");
+            return (drafts, problems);
+        }
+        var parser = new DefinitionParser(new YamlNodeReader(relative, problems, environment));
+        foreach (var document in YamlDocumentReader.Parse(text!, relative, problems))
+        {
+            parser.Parse(document, drafts);
+        }
+        return (drafts, problems);
     }
 
     private static string ReadConfigText(string root)
