@@ -84,6 +84,17 @@ public static class LatestValueRule
     /// </summary>
     public static string AsUtcTimestampSql(string columnSql) => $"CAST({columnSql} AS TIMESTAMPTZ)";
 
+    /// <summary>
+    /// The DuckDB predicate of a materialization window: <c>start &lt;= event_ts &lt;= end</c>, both inclusive, no lower
+    /// bound when <paramref name="startSql"/> is null. The winner per key among these rows (greatest
+    /// <see cref="VersionKeySql"/>) is the value as of <c>end</c>, which online reads then re-check with
+    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of type TIMESTAMPTZ.
+    /// </summary>
+    public static string InWindowSql(string eventTimestampSql, string? startSql, string endSql) =>
+        startSql is null
+            ? $"{eventTimestampSql} <= {endSql}"
+            : $"({eventTimestampSql} >= {startSql} AND {eventTimestampSql} <= {endSql})";
+
     // ---- Naive-UTC flavour, for SQL over large inputs. -------------------------------------------------------
     // Casting TIMESTAMP to TIMESTAMPTZ goes through ICU for every row (about 1.5 s per 10M values on our machines);
     // a naive TIMESTAMP holding UTC compares the same instants with no per-row conversion. Training sets use
