@@ -78,7 +78,7 @@ internal static class TrainingSetPlanner
             }
             catch (DuckDBException ex)
             {
-                throw new UserInputException($"Cannot read source '{source.Name}' of feature view '{view.Name}' ({path}): {ex.Message}", ex);
+                throw new UserInputException($"Cannot read source '{source.Name}' of feature view '{view.Name}' ({path}): {DuckDbMessages.Trim(ex.Message)}", ex);
             }
             string Where() => $"source '{source.Name}' ({path}) of feature view '{view.Name}'";
             string SourceColumnList() => string.Join(", ", columns.Select(c => c.Name));
@@ -167,7 +167,7 @@ internal static class TrainingSetPlanner
         }
         catch (DuckDBException ex)
         {
-            throw new UserInputException($"Cannot list the files of source '{source.Name}' ({path}): {ex.Message}", ex);
+            throw new UserInputException($"Cannot list the files of source '{source.Name}' ({path}): {DuckDbMessages.Trim(ex.Message)}", ex);
         }
         return files.Count > 0
             ? files
