@@ -94,4 +94,61 @@ public static class LatestValueRule
         startSql is null
             ? $"{eventTimestampSql} <= {endSql}"
             : $"({eventTimestampSql} >= {startSql} AND {eventTimestampSql} <= {endSql})";
+
+    // ---- Naive-UTC flavour, for SQL over large inputs. -------------------------------------------------------
+    // Casting TIMESTAMP to TIMESTAMPTZ goes through ICU for every row (about 1.5 s per 10M values on our machines);
+    // a naive TIMESTAMP holding UTC compares the same instants with no per-row conversion. Training sets use
+    // these helpers; they express exactly the same rule as the TIMESTAMPTZ ones above.
+
+    /// <summary>
+    /// A DuckDB expression giving <paramref name="columnSql"/> as a naive <c>TIMESTAMP</c> holding UTC, chosen by the
+    /// column's DuckDB type name (as <c>DESCRIBE</c> reports it): naive timestamps are taken as UTC and left alone,
+    /// zoned ones keep their instant, dates become midnight UTC, text is parsed (an offset in it is honoured).
+    /// Null when the type cannot hold a timestamp.
+    /// </summary>
+    public static string? AsUtcNaiveTimestampSql(string columnSql, string duckDbType)
+    {
+        var type = duckDbType.Trim().ToUpperInvariant();
+        return type switch
+        {
+            "TIMESTAMP" => columnSql,
+            "TIMESTAMP_S" or "TIMESTAMP_MS" or "TIMESTAMP_NS" or "DATE" => $"CAST({columnSql} AS TIMESTAMP)",
+            // epoch_us is plain arithmetic on the stored instant; no time-zone lookup per row.
+            "TIMESTAMP WITH TIME ZONE" or "TIMESTAMPTZ" => $"make_timestamp(epoch_us({columnSql}))",
+            "VARCHAR" => $"make_timestamp(epoch_us(CAST({columnSql} AS TIMESTAMPTZ)))",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Naive-UTC counterpart of <see cref="VersionKeySql"/>: the expression whose maximum is the winning row.
+    /// Without a created timestamp it is the event timestamp itself; with one, a struct (event, created) in which a
+    /// missing created timestamp sorts first. Rows whose event timestamp is null are never candidates
+    /// (filter them with <c>event IS NOT NULL</c>).
+    /// </summary>
+    public static string NaiveVersionKeySql(string eventTimestampSql, string? createdTimestampSql) =>
+        createdTimestampSql is null
+            ? eventTimestampSql
+            : $"struct_pack(e := {eventTimestampSql}, c := coalesce({createdTimestampSql}, '-infinity'::TIMESTAMP))";
+
+    /// <summary>
+    /// The probe side of an <c>ASOF JOIN ... ON probe &gt;= version_key</c> against <see cref="NaiveVersionKeySql"/>:
+    /// it admits every version with event timestamp &lt;= <paramref name="asOfSql"/> whatever its created
+    /// timestamp, so the ASOF match is the greatest (event, created) pair, i.e. the winning row, with no separate
+    /// tie-reduction pass. A null as-of time matches nothing.
+    /// </summary>
+    public static string AsOfProbeKeySql(string asOfSql, bool withCreatedTimestamp) =>
+        withCreatedTimestamp
+            ? $"CASE WHEN {asOfSql} IS NOT NULL THEN struct_pack(e := {asOfSql}, c := 'infinity'::TIMESTAMP) END"
+            : asOfSql;
+
+    /// <summary>
+    /// When a row became visible for <c>--as-of-created</c>: a row is a candidate at T only if both its event and its
+    /// created timestamp are &lt;= T, i.e. if <c>greatest(event, created)</c> &lt;= T (a missing created timestamp
+    /// means the event timestamp alone).
+    /// </summary>
+    public static string AvailableAtSql(string eventTimestampSql, string? createdTimestampSql) =>
+        createdTimestampSql is null
+            ? eventTimestampSql
+            : $"greatest({eventTimestampSql}, coalesce({createdTimestampSql}, {eventTimestampSql}))";
 }

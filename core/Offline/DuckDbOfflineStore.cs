@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using FeatureStore.Core.Errors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FeatureStore.Core.Offline;
+
+/// <summary>
+/// The offline store on embedded DuckDB: one SQL statement per training set over <c>read_parquet</c>, streamed by
+/// DuckDB straight into the output Parquet file (no row passes through .NET), spilling to disk past its memory limit.
+/// The output is written to a hidden temporary file beside the target and renamed, so a failure leaves no file.
+/// </summary>
+public sealed partial class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILogger<DuckDbOfflineStore>? logger = null) : IOfflineStore
+{
+    private readonly OfflineStoreOptions _options = options ?? OfflineStoreOptions.Default;
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    [GeneratedRegex(@"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.IgnoreCase)]
+    private static partial Regex MemorySize();
+
+    public async Task<TrainingSetResult> WriteTrainingSetAsync(TrainingSetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stopwatch = Stopwatch.StartNew();
+        var createdAt = DateTimeOffset.UtcNow;
+        if (string.IsNullOrWhiteSpace(request.EntityFile) || string.IsNullOrWhiteSpace(request.OutputPath))
+        {
+            throw new UserInputException("Both an entity file and an output path are required.");
+        }
+        var entityPath = Path.GetFullPath(request.EntityFile);
+        var outputPath = Path.GetFullPath(request.OutputPath);
+        if (!File.Exists(entityPath))
+        {
+            throw new NotFoundException($"Entity file '{entityPath}' does not exist.");
+        }
+        if (string.Equals(entityPath, outputPath, StringComparison.Ordinal))
+        {
+            throw new UserInputException($"The output path '{outputPath}' is the entity file itself; choose another.");
+        }
+        var isCsv = Path.GetExtension(entityPath).ToLowerInvariant() switch
+        {
+            ".parquet" or ".pq" => false,
+            ".csv" => true,
+            var other => throw new UserInputException($"Entity file '{entityPath}' must be Parquet (.parquet) or CSV (.csv), not '{other}'."),
+        };
+
+        var ownsTempDirectory = _options.TempDirectory is null;
+        var tempDirectory = _options.TempDirectory ?? Path.Combine(Path.GetTempPath(), $"featurestore-duckdb-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tempDirectory);
+        var outputDirectory = Path.GetDirectoryName(outputPath)!;
+        var tempOutput = Path.Combine(outputDirectory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            await using var connection = new DuckDBConnection("DataSource=:memory:");
+            await connection.OpenAsync(cancellationToken);
+            await ConfigureAsync(connection, tempDirectory, cancellationToken);
+
+            var entityParquet = isCsv
+                ? await ConvertCsvAsync(connection, request, entityPath, tempDirectory, cancellationToken)
+                : entityPath;
+            IReadOnlyList<ColumnInfo> entityColumns;
+            try
+            {
+                entityColumns = await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
+                    new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw new UserInputException($"Cannot read entity file '{entityPath}' as Parquet: {ex.Message}", ex);
+            }
+
+            var planned = await TrainingSetPlanner.PlanAsync(connection, request, entityColumns, entityPath, cancellationToken);
+            var rowCount = await DuckDbCommands.ScalarAsync<long>(connection, "SELECT count(*) FROM read_parquet($entities)",
+                new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            var lineage = new TrainingSetLineage
+            {
+                RegistryVersion = request.RegistryVersion,
+                RegistryHash = request.RegistryHash,
+                FeatureService = request.FeatureService,
+                Features = planned.Plan.Features.Select(f => f.Reference.ToString()).ToArray(),
+                SourceFiles = planned.SourceFiles,
+                EntityFile = entityPath,
+                EntityFileSha256 = await HashFileAsync(entityPath, cancellationToken),
+                RowCount = rowCount,
+                CreatedAt = createdAt,
+                TimestampColumn = request.TimestampColumn,
+                FullFeatureNames = request.FullFeatureNames,
+                AsOfCreated = request.AsOfCreated,
+            };
+
+            var metadata = lineage.ToKeyValueMetadata();
+            var parameters = new Dictionary<string, object?>
+            {
+                [TrainingSetSql.EntitiesParameter] = entityParquet,
+                ["out"] = tempOutput,
+            };
+            for (var i = 0; i < planned.Plan.Views.Count; i++)
+            {
+                parameters[TrainingSetSql.FilesParameter(i)] = planned.Plan.Views[i].Files.ToList();
+            }
+            for (var i = 0; i < metadata.Count; i++)
+            {
+                parameters[$"kv{i}"] = metadata[i].Value;
+            }
+            var query = TrainingSetSql.Build(planned.Plan);
+            var copy = $"COPY (\n{query}\n) TO $out (FORMAT PARQUET, KV_METADATA {{{string.Join(", ", metadata.Select((kv, i) => $"{SqlIdentifier.Quote(kv.Key)}: $kv{i}"))}}})";
+            _logger.LogDebug("Training set query:\n{Sql}", copy);
+            try
+            {
+                await DuckDbCommands.ExecuteAsync(connection, copy, parameters, cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw MapQueryFailure(ex, tempOutput, tempDirectory, cancellationToken);
+            }
+
+            File.Move(tempOutput, outputPath, overwrite: true);
+            stopwatch.Stop();
+            _logger.LogInformation("Wrote training set {Path}: {Rows} rows, {Columns} columns in {Elapsed}",
+                outputPath, rowCount, planned.Plan.OutputColumns.Count, stopwatch.Elapsed);
+            return new TrainingSetResult(outputPath, rowCount, planned.Plan.OutputColumns, stopwatch.Elapsed, lineage);
+        }
+        catch
+        {
+            TryDelete(tempOutput);
+            throw;
+        }
+        finally
+        {
+            if (ownsTempDirectory)
+            {
+                try { Directory.Delete(tempDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    private async Task ConfigureAsync(DuckDBConnection connection, string tempDirectory, CancellationToken cancellationToken)
+    {
+        var memoryLimit = _options.MemoryLimit ?? DefaultMemoryLimit();
+        if (!MemorySize().IsMatch(memoryLimit))
+        {
+            throw new UserInputException($"Memory limit '{memoryLimit}' is not a size like 4GB or 512MB.");
+        }
+        // SET takes no parameters; both values are checked or escaped here.
+        await DuckDbCommands.ExecuteAsync(connection, "SET TimeZone = 'UTC'", null, cancellationToken);
+        await DuckDbCommands.ExecuteAsync(connection, $"SET memory_limit = {SqlIdentifier.Literal(memoryLimit)}", null, cancellationToken);
+        await DuckDbCommands.ExecuteAsync(connection, $"SET temp_directory = {SqlIdentifier.Literal(tempDirectory)}", null, cancellationToken);
+        if (_options.Threads is { } threads)
+        {
+            await DuckDbCommands.ExecuteAsync(connection, $"SET threads = {Math.Max(1, threads).ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
+        }
+    }
+
+    /// <summary>Half of what the process may use, leaving room for .NET and the page cache; DuckDB spills past it.</summary>
+    private static string DefaultMemoryLimit()
+    {
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var megabytes = Math.Max(256, available / 2 / (1024 * 1024));
+        return $"{megabytes.ToString(CultureInfo.InvariantCulture)}MB";
+    }
+
+    /// <summary>
+    /// Reads a CSV entity file strictly (header row, comma, double quotes) into a Parquet file in the temp folder,
+    /// keeping row order, so the join has one input format and a row number. Join-key columns are read as their
+    /// declared type (so ids like 007 stay text when the entity says string).
+    /// </summary>
+    private static async Task<string> ConvertCsvAsync(
+        DuckDBConnection connection, TrainingSetRequest request, string entityPath, string tempDirectory, CancellationToken cancellationToken)
+    {
+        const string options = "header = true, delim = ',', quote = '\"', escape = '\"', skip = 0, strict_mode = true";
+        var parameters = new Dictionary<string, object?> { ["entities"] = entityPath };
+        try
+        {
+            var detected = await DuckDbCommands.DescribeAsync(connection, $"read_csv($entities, {options})", parameters, cancellationToken);
+            var keyTypes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var view in request.Features.Select(f => f.View).Distinct().Select(request.Definitions.GetFeatureView))
+            {
+                foreach (var entity in request.Definitions.EntitiesOf(view))
+                {
+                    var column = detected.FirstOrDefault(c => c.Name == entity.JoinKey)
+                        ?? detected.FirstOrDefault(c => string.Equals(c.Name, entity.JoinKey, StringComparison.OrdinalIgnoreCase));
+                    if (column is not null && !entity.ValueType.IsList)
+                    {
+                        keyTypes[column.Name] = DuckDbTypes.SqlType(entity.ValueType);
+                    }
+                }
+            }
+            var types = keyTypes.Count == 0
+                ? ""
+                : $", types = {{{string.Join(", ", keyTypes.Select(kv => $"{SqlIdentifier.Literal(kv.Key)}: {SqlIdentifier.Literal(kv.Value)}"))}}}";
+            var converted = Path.Combine(tempDirectory, "entities.parquet");
+            parameters["out"] = converted;
+            await DuckDbCommands.ExecuteAsync(connection,
+                $"COPY (SELECT * FROM read_csv($entities, {options}{types})) TO $out (FORMAT PARQUET)", parameters, cancellationToken);
+            return converted;
+        }
+        catch (DuckDBException ex)
+        {
+            throw new UserInputException($"Cannot read entity file '{entityPath}' as CSV (a header row, comma-separated, double quotes): {ex.Message}", ex);
+        }
+    }
+
+    private static Exception MapQueryFailure(DuckDBException ex, string tempOutput, string tempDirectory, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || ex.ErrorType == DuckDBErrorType.Interrupt)
+        {
+            return new OperationCanceledException("Training set cancelled.", ex, cancellationToken);
+        }
+        if (ex.ErrorType == DuckDBErrorType.OutOfMemory)
+        {
+            return new StoreUnavailableException(
+                $"DuckDB ran out of memory building the training set; raise the memory limit or free space in '{tempDirectory}' for spilling.", ex);
+        }
+        if (ex.ErrorType == DuckDBErrorType.Io && (ex.Message.Contains(tempOutput, StringComparison.Ordinal) || ex.Message.Contains(tempDirectory, StringComparison.Ordinal)))
+        {
+            return new StoreUnavailableException($"Cannot write the training set: {ex.Message}", ex);
+        }
+        return new UserInputException($"Building the training set failed: {ex.Message}", ex);
+    }
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
