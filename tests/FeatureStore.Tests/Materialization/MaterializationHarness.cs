@@ -144,6 +144,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
         null => "null",
         string s => $"str:{s}",
         byte[] b => $"bytes:{Convert.ToHexString(b)}",
+        Stream stream => $"bytes:{Convert.ToHexString(ReadAll(stream))}",
         bool b => $"bool:{b}",
         int i => $"i32:{i}",
         long l => $"i64:{l}",
@@ -154,6 +155,13 @@ internal sealed class MaterializationHarness : IAsyncDisposable
         System.Collections.IEnumerable list => "[" + string.Join(",", list.Cast<object?>().Select(Normalize)) + "]",
         _ => $"{value.GetType().Name}:{value}",
     };
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 
     public async ValueTask DisposeAsync()
     {
