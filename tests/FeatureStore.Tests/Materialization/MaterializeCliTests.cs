@@ -31,7 +31,7 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
             project: {_project}
             online_store:
               type: redis
-              connection_string: localhost:1
+              connection_string: {redis.ConnectionString}
             offline_store:
               type: duckdb
             registry: .featurestore/registry
@@ -101,6 +101,23 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
             definitions.ResolveReferences(["driver_hourly_stats:trips"]),
             new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1L, 2L, 3L] }, new DateTimeOffset(T)));
         Assert.Equal([30L, 20L, 40L], read.Columns[0].Select(v => v.Value));
+    }
+
+    [Fact]
+    public async Task Apply_that_changes_a_views_features_removes_its_online_data()
+    {
+        await WriteRepositoryAsync();
+        var run = await CliRunner.RunAsync("materialize", "--repo", _root, "--start", Iso(T.AddDays(-1)), "--end", Iso(T));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.NotEqual("", await MaterializationHarness.SnapshotAsync(redis.Connection, _project));
+
+        var yaml = Path.Combine(_root, "driver.yaml");
+        await File.WriteAllTextAsync(yaml, (await File.ReadAllTextAsync(yaml)).Replace("      - {name: conv_rate, type: float32}\n", ""));
+        var apply = await CliRunner.RunAsync("apply", "--repo", _root);
+
+        Assert.True(apply.ExitCode == 0, apply.Error);
+        Assert.Contains("Removed online data of feature views no longer served as defined: driver_hourly_stats.", apply.Output);
+        Assert.Equal("", await MaterializationHarness.SnapshotAsync(redis.Connection, _project));
     }
 
     [Theory]
