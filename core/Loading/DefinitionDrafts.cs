@@ -1,0 +1,64 @@
+using FeatureStore.Core.Definitions;
+
+namespace FeatureStore.Core.Loading;
+
+// The parsed, not yet validated form of the definitions. Every value keeps where it was written so cross-file checks
+// (duplicates, references, Parquet schemas) can point at the exact line; a value that could not be read is null, so
+// checks skip it instead of reporting the same mistake twice.
+
+internal sealed record EntityDraft(
+    SourceLocation Location,
+    Located<string>? Name,
+    Located<string>? JoinKey,
+    Located<FeatureType>? ValueType,
+    string? Description,
+    string? Owner,
+    IReadOnlyDictionary<string, string> Tags);
+
+internal sealed record SourceDraft(
+    SourceLocation Location,
+    Located<string>? Name,
+    Located<string>? Path,
+    Located<string>? TimestampField,
+    Located<string>? CreatedTimestampField,
+    IReadOnlyDictionary<string, string> FieldMapping,
+    IReadOnlyDictionary<string, SourceLocation> FieldMappingLocations,
+    string? Description,
+    string? Owner,
+    IReadOnlyDictionary<string, string> Tags);
+
+internal sealed record FeatureDraft(
+    SourceLocation Location,
+    Located<string>? Name,
+    Located<FeatureType>? Type,
+    string? Description,
+    IReadOnlyDictionary<string, string> Tags);
+
+internal sealed record FeatureViewDraft(
+    SourceLocation Location,
+    Located<string>? Name,
+    IReadOnlyList<Located<string>> Entities,
+    Located<string>? Source,
+    TimeSpan Ttl,
+    bool Online,
+    string? Owner,
+    string? Description,
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyList<FeatureDraft> Features);
+
+internal sealed record FeatureServiceDraft(
+    SourceLocation Location,
+    Located<string>? Name,
+    string? Description,
+    string? Owner,
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyList<Located<string>> Features);
+
+/// <summary>Everything parsed from all definition files of a repository.</summary>
+internal sealed class DraftSet
+{
+    public List<EntityDraft> Entities { get; } = [];
+    public List<SourceDraft> Sources { get; } = [];
+    public List<FeatureViewDraft> FeatureViews { get; } = [];
+    public List<FeatureServiceDraft> FeatureServices { get; } = [];
+}

@@ -1,0 +1,262 @@
+using FeatureStore.Core.Definitions;
+using YamlDotNet.RepresentationModel;
+
+namespace FeatureStore.Core.Loading;
+
+/// <summary>
+/// Turns the YAML of one definition file into drafts, checking what can be checked inside the file: node kinds, known
+/// and required keys, names, types, durations. Cross-file checks are <see cref="DefinitionValidator"/>'s.
+/// </summary>
+internal sealed class DefinitionParser(YamlNodeReader reader)
+{
+    public static readonly string[] FileKeys = ["entities", "sources", "feature_views", "feature_services"];
+    public static readonly string[] EntityKeys = ["name", "join_key", "value_type", "description", "owner", "tags"];
+    public static readonly string[] SourceKeys =
+        ["name", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "description", "owner", "tags"];
+    public static readonly string[] ViewKeys =
+        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features"];
+    public static readonly string[] FeatureKeys = ["name", "type", "description", "tags"];
+    public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features"];
+
+    /// <summary>Join keys are stored in Redis keys and compared exactly, so only exact, hashable types are allowed.</summary>
+    private static readonly ScalarType[] JoinKeyTypes = [ScalarType.Int32, ScalarType.Int64, ScalarType.String, ScalarType.Bytes];
+
+    public void Parse(YamlNode root, DraftSet drafts)
+    {
+        if (YamlNodeReader.IsNull(root) || reader.Map(root, "a definition file") is not { } map)
+        {
+            return;
+        }
+        var entries = reader.Entries(map, FileKeys, "a definition file");
+        foreach (var item in Items(entries, "entities"))
+        {
+            if (ParseEntity(item) is { } entity)
+            {
+                drafts.Entities.Add(entity);
+            }
+        }
+        foreach (var item in Items(entries, "sources"))
+        {
+            if (ParseSource(item) is { } source)
+            {
+                drafts.Sources.Add(source);
+            }
+        }
+        foreach (var item in Items(entries, "feature_views"))
+        {
+            if (ParseView(item) is { } view)
+            {
+                drafts.FeatureViews.Add(view);
+            }
+        }
+        foreach (var item in Items(entries, "feature_services"))
+        {
+            if (ParseService(item) is { } service)
+            {
+                drafts.FeatureServices.Add(service);
+            }
+        }
+    }
+
+    private IEnumerable<YamlNode> Items(IReadOnlyDictionary<string, MapEntry> entries, string key) =>
+        YamlNodeReader.Optional(entries, key) is { } node && reader.Sequence(node, $"'{key}'") is { } list ? list.Children : [];
+
+    private EntityDraft? ParseEntity(YamlNode node)
+    {
+        if (reader.Map(node, "each entry of 'entities'") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, EntityKeys, "an entity");
+        var name = Name(map, entries, "entity");
+        var what = Describe("entity", name);
+        var joinKey = reader.Scalar(reader.Required(map, entries, "join_key", what), "join_key");
+        CheckName(joinKey, "join key");
+        var valueType = Type(reader.Required(map, entries, "value_type", what), "value_type");
+        if (valueType is { } t && (t.Value.IsList || !JoinKeyTypes.Contains(t.Value.Scalar)))
+        {
+            reader.Problems.Add(t.Location,
+                $"{what} cannot have value_type '{t.Value}': a join key must be one of int32, int64, string, bytes");
+            valueType = null;
+        }
+        return new EntityDraft(reader.At(map), name, joinKey, valueType,
+            Text(entries, "description"), Text(entries, "owner"), Tags(entries, what));
+    }
+
+    private SourceDraft? ParseSource(YamlNode node)
+    {
+        if (reader.Map(node, "each entry of 'sources'") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, SourceKeys, "a source");
+        var name = Name(map, entries, "source");
+        var what = Describe("source", name);
+        var path = reader.Scalar(reader.Required(map, entries, "path", what), "path");
+        var timestamp = reader.Scalar(reader.Required(map, entries, "timestamp_field", what), "timestamp_field");
+        var created = reader.Scalar(YamlNodeReader.Optional(entries, "created_timestamp_field"), "created_timestamp_field");
+        var mappingLocations = new Dictionary<string, Located<string>>(StringComparer.Ordinal);
+        var mapping = reader.ScalarMap(YamlNodeReader.Optional(entries, "field_mapping"), $"field_mapping of {what}", mappingLocations)
+                      ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in mapping.GroupBy(kv => kv.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var columns = group.Select(kv => kv.Key).ToArray();
+            reader.Problems.Add(mappingLocations[columns[1]].Location,
+                $"field_mapping of {what} maps both '{columns[0]}' and '{columns[1]}' to '{group.Key}'");
+        }
+        foreach (var (column, target) in mapping)
+        {
+            if (!NameRules.IsValidName(target))
+            {
+                reader.Problems.Add(mappingLocations[column].Location,
+                    $"field_mapping of {what} maps '{column}' to invalid name '{target}': names must match {NameRules.NamePattern}");
+            }
+        }
+        return new SourceDraft(reader.At(map), name, path, timestamp, created, mapping,
+            mappingLocations.ToDictionary(kv => kv.Key, kv => kv.Value.Location, StringComparer.Ordinal),
+            Text(entries, "description"), Text(entries, "owner"), Tags(entries, what));
+    }
+
+    private FeatureViewDraft? ParseView(YamlNode node)
+    {
+        if (reader.Map(node, "each entry of 'feature_views'") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, ViewKeys, "a feature view");
+        var name = Name(map, entries, "feature view");
+        var what = Describe("feature view", name);
+        var entitiesNode = reader.Required(map, entries, "entities", what);
+        var entities = reader.ScalarList(entitiesNode, $"'entities' of {what}") ?? [];
+        if (entitiesNode is YamlSequenceNode { Children.Count: 0 })
+        {
+            reader.Problem(entitiesNode, $"{what} lists no entities; give at least one");
+        }
+        foreach (var group in entities.GroupBy(e => e.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            reader.Problems.Add(group.ElementAt(1).Location, $"{what} lists entity '{group.Key}' twice");
+        }
+        var source = reader.Scalar(reader.Required(map, entries, "source", what), "source");
+
+        var ttl = TimeSpan.Zero;
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "ttl"), "ttl") is { } ttlText
+            && !DurationParser.TryParse(ttlText.Value, out ttl))
+        {
+            reader.Problems.Add(ttlText.Location, $"malformed duration '{ttlText.Value}' for ttl of {what}: {DurationParser.Help}");
+        }
+        var online = true;
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "online"), "online") is { } onlineText)
+        {
+            if (onlineText.Value is "true" or "True" or "TRUE")
+            {
+                online = true;
+            }
+            else if (onlineText.Value is "false" or "False" or "FALSE")
+            {
+                online = false;
+            }
+            else
+            {
+                reader.Problems.Add(onlineText.Location, $"online of {what} must be true or false, not '{onlineText.Value}'");
+            }
+        }
+
+        var features = new List<FeatureDraft>();
+        var featuresNode = reader.Required(map, entries, "features", what);
+        if (featuresNode is not null && reader.Sequence(featuresNode, $"'features' of {what}") is { } list)
+        {
+            if (list.Children.Count == 0)
+            {
+                reader.Problem(list, $"{what} has no features; declare at least one");
+            }
+            foreach (var item in list.Children)
+            {
+                if (ParseFeature(item, what) is { } feature)
+                {
+                    features.Add(feature);
+                }
+            }
+        }
+        foreach (var group in features.Where(f => f.Name is not null).GroupBy(f => f.Name!.Value.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var first = group.First().Name!.Value.Location;
+            reader.Problems.Add(group.ElementAt(1).Name!.Value.Location,
+                $"{what} declares feature '{group.Key}' twice (first at line {first.Line})");
+        }
+
+        return new FeatureViewDraft(reader.At(map), name, entities, source, ttl, online,
+            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features);
+    }
+
+    private FeatureDraft? ParseFeature(YamlNode node, string viewWhat)
+    {
+        if (reader.Map(node, $"each feature of {viewWhat}") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, FeatureKeys, $"a feature of {viewWhat}");
+        var name = Name(map, entries, "feature", $" of {viewWhat}");
+        var what = $"{Describe("feature", name)} of {viewWhat}";
+        var type = Type(reader.Required(map, entries, "type", what), "type");
+        return new FeatureDraft(reader.At(map), name, type, Text(entries, "description"), Tags(entries, what));
+    }
+
+    private FeatureServiceDraft? ParseService(YamlNode node)
+    {
+        if (reader.Map(node, "each entry of 'feature_services'") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, ServiceKeys, "a feature service");
+        var name = Name(map, entries, "feature service");
+        var what = Describe("feature service", name);
+        var featuresNode = reader.Required(map, entries, "features", what);
+        var features = reader.ScalarList(featuresNode, $"'features' of {what}") ?? [];
+        if (featuresNode is YamlSequenceNode { Children.Count: 0 })
+        {
+            reader.Problem(featuresNode, $"{what} lists no features; give view:feature references or view names");
+        }
+        return new FeatureServiceDraft(reader.At(map), name, Text(entries, "description"), Text(entries, "owner"), Tags(entries, what), features);
+    }
+
+    private Located<string>? Name(YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, string kind, string suffix = "")
+    {
+        var name = reader.Scalar(reader.Required(map, entries, "name", $"a {kind}{suffix}"), "name");
+        CheckName(name, $"{kind} name");
+        return name;
+    }
+
+    private void CheckName(Located<string>? name, string what)
+    {
+        if (name is { } n && !NameRules.IsValidName(n.Value))
+        {
+            reader.Problems.Add(n.Location, $"invalid {what} '{n.Value}': names must match {NameRules.NamePattern}");
+        }
+    }
+
+    private Located<FeatureType>? Type(YamlNode? node, string key)
+    {
+        if (reader.Scalar(node, key) is not { } text)
+        {
+            return null;
+        }
+        if (FeatureType.TryParse(text.Value, out var type))
+        {
+            return new Located<FeatureType>(type, text.Location);
+        }
+        var suggestion = NameSuggester.DidYouMean(text.Value, FeatureType.KnownNames);
+        reader.Problems.Add(text.Location, suggestion.Length > 0
+            ? $"unknown type '{text.Value}'{suggestion}"
+            : $"unknown type '{text.Value}'; known types: bool, int32, int64, float32, float64, string, bytes, timestamp, or list<...> of one of them");
+        return null;
+    }
+
+    private string? Text(IReadOnlyDictionary<string, MapEntry> entries, string key) =>
+        reader.Scalar(YamlNodeReader.Optional(entries, key), key)?.Value;
+
+    private IReadOnlyDictionary<string, string> Tags(IReadOnlyDictionary<string, MapEntry> entries, string what) =>
+        reader.ScalarMap(YamlNodeReader.Optional(entries, "tags"), $"tags of {what}")
+        ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    private static string Describe(string kind, Located<string>? name) => name is { } n ? $"{kind} '{n.Value}'" : $"this {kind}";
+}

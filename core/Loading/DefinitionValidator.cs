@@ -1,0 +1,124 @@
+using FeatureStore.Core.Definitions;
+
+namespace FeatureStore.Core.Loading;
+
+/// <summary>
+/// The checks that need every file at once: names unique across files, and every reference (view → entity, view →
+/// source, service → view/feature) pointing at something that exists, with the closest existing name suggested.
+/// </summary>
+internal static class DefinitionValidator
+{
+    public static void Validate(DraftSet drafts, ProblemList problems)
+    {
+        var entities = Unique(drafts.Entities, e => e.Name, e => e.Location, "entity", problems);
+        var sources = Unique(drafts.Sources, s => s.Name, s => s.Location, "source", problems);
+        var views = Unique(drafts.FeatureViews, v => v.Name, v => v.Location, "feature view", problems);
+        Unique(drafts.FeatureServices, s => s.Name, s => s.Location, "feature service", problems);
+
+        foreach (var view in drafts.FeatureViews)
+        {
+            var what = view.Name is { } n ? $"feature view '{n.Value}'" : "this feature view";
+            var joinKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var reference in view.Entities)
+            {
+                if (!entities.TryGetValue(reference.Value, out var entity))
+                {
+                    problems.Add(reference.Location,
+                        $"{what} uses unknown entity '{reference.Value}'{NameSuggester.DidYouMean(reference.Value, entities.Keys)}");
+                    continue;
+                }
+                if (entity.JoinKey is not { } joinKey)
+                {
+                    continue;
+                }
+                if (joinKeys.TryGetValue(joinKey.Value, out var other) && other != reference.Value)
+                {
+                    problems.Add(reference.Location,
+                        $"{what} uses entities '{other}' and '{reference.Value}' that share the join key '{joinKey.Value}'");
+                }
+                joinKeys.TryAdd(joinKey.Value, reference.Value);
+            }
+            if (view.Source is { } source && !sources.ContainsKey(source.Value))
+            {
+                problems.Add(source.Location,
+                    $"{what} reads unknown source '{source.Value}'{NameSuggester.DidYouMean(source.Value, sources.Keys)}");
+            }
+            foreach (var feature in view.Features)
+            {
+                if (feature.Name is { } featureName && joinKeys.TryGetValue(featureName.Value, out var entityName))
+                {
+                    problems.Add(featureName.Location,
+                        $"feature '{featureName.Value}' of {what} has the name of the join key of entity '{entityName}'; rename the feature");
+                }
+            }
+        }
+
+        foreach (var service in drafts.FeatureServices)
+        {
+            var what = service.Name is { } n ? $"feature service '{n.Value}'" : "this feature service";
+            foreach (var reference in service.Features)
+            {
+                CheckServiceReference(reference, what, views, problems);
+            }
+        }
+    }
+
+    private static void CheckServiceReference(
+        Located<string> reference, string what, IReadOnlyDictionary<string, FeatureViewDraft> views, ProblemList problems)
+    {
+        var text = reference.Value.Trim();
+        string viewName;
+        string? featureName = null;
+        if (!text.Contains(':'))
+        {
+            viewName = text;
+        }
+        else if (FeatureReference.TryParse(text, out var parsed))
+        {
+            viewName = parsed.View;
+            featureName = parsed.Feature;
+        }
+        else
+        {
+            problems.Add(reference.Location, $"{what} lists '{reference.Value}', which is not a feature reference; write view:feature or a view name");
+            return;
+        }
+        if (!views.TryGetValue(viewName, out var view))
+        {
+            problems.Add(reference.Location,
+                $"{what} uses unknown feature view '{viewName}'{NameSuggester.DidYouMean(viewName, views.Keys)}");
+            return;
+        }
+        if (featureName is null)
+        {
+            return;
+        }
+        var featureNames = view.Features.Where(f => f.Name is not null).Select(f => f.Name!.Value.Value).ToArray();
+        if (!featureNames.Contains(featureName, StringComparer.Ordinal))
+        {
+            problems.Add(reference.Location,
+                $"{what} uses unknown feature '{featureName}' of feature view '{viewName}'{NameSuggester.DidYouMean(featureName, featureNames)}");
+        }
+    }
+
+    /// <summary>The first definition of each name; every later one is reported with both places named.</summary>
+    private static Dictionary<string, T> Unique<T>(
+        IEnumerable<T> items, Func<T, Located<string>?> name, Func<T, SourceLocation> location, string kind, ProblemList problems)
+    {
+        var first = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (name(item) is not { } n)
+            {
+                continue;
+            }
+            if (first.TryGetValue(n.Value, out var earlier))
+            {
+                problems.Add(n.Location, $"duplicate {kind} '{n.Value}': also defined at {location(earlier)}");
+                continue;
+            }
+            first[n.Value] = item;
+        }
+        return first;
+    }
+}

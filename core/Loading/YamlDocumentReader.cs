@@ -1,0 +1,61 @@
+using FeatureStore.Core.Definitions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FeatureStore.Core.Loading;
+
+/// <summary>
+/// Reads a YAML file into the representation model, which keeps the line and column of every node so problems can
+/// point at them. A syntax error becomes a located problem instead of an exception.
+/// </summary>
+internal static class YamlDocumentReader
+{
+    /// <summary>The root node of each document in the file (none for an empty file).</summary>
+    public static async Task<IReadOnlyList<YamlNode>> ReadAsync(
+        string absolutePath, string relativePath, ProblemList problems, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(absolutePath, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new SourceLocation(relativePath, 1, 1), $"cannot read the file: {ex.Message}");
+            return [];
+        }
+        return Parse(text, relativePath, problems);
+    }
+
+    public static IReadOnlyList<YamlNode> Parse(string text, string relativePath, ProblemList problems)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.InnerException is YamlException inner && !string.IsNullOrWhiteSpace(inner.Message) ? inner.Message : ex.Message;
+            problems.Add(
+                new SourceLocation(relativePath, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column)),
+                $"invalid YAML: {StripMarks(message)}");
+            return [];
+        }
+        return stream.Documents.Select(d => d.RootNode).ToArray();
+    }
+
+    /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, ...): "; the location is reported separately.</summary>
+    private static string StripMarks(string message)
+    {
+        if (message.StartsWith("(Line:", StringComparison.Ordinal))
+        {
+            var end = message.IndexOf("): ", StringComparison.Ordinal);
+            if (end > 0)
+            {
+                return message[(end + 3)..];
+            }
+        }
+        return message;
+    }
+}
