@@ -38,7 +38,7 @@ internal static class CatalogStyles
         dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
         .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:14px 18px; margin-top:14px; }
         .panel.is-stale { border-color:#f3b58a; background:var(--warnbg); }
-        .panel .headline { font-size:17px; font-weight:600; }
+        .panel .headline .badge { font-size:15px; padding:3px 12px; }
         .lineage { display:flex; align-items:stretch; gap:10px; flex-wrap:wrap; }
         .node { flex:1 1 240px; background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 14px; }
         .node .kind { font-size:11px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); }
@@ -49,7 +49,7 @@ internal static class CatalogStyles
         article.version { background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 16px; margin-bottom:12px; }
         article.version h3 { margin:0 0 6px; font-size:16px; }
         ul.changes { list-style:none; margin:0; padding:0; } ul.changes li { padding:4px 0; border-top:1px solid var(--line); } ul.changes li:first-child { border-top:0; }
-        table.fields { margin:6px 0 4px; font-size:13px; } table.fields td, table.fields th { padding:4px 10px; }
+        table.fields { width:auto; min-width:50%; margin:6px 0 4px; font-size:13px; } table.fields td, table.fields th { padding:4px 10px; }
         footer { color:var(--muted); font-size:12px; padding-bottom:24px; }
         """;
 }
