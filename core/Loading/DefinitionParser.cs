@@ -67,7 +67,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             return null;
         }
-        var entries = reader.Entries(map, EntityKeys, "an entity");
+        var entries = reader.Entries(map, EntityKeys, Label(map, "entity"));
         var name = Name(map, entries, "entity");
         var what = Describe("entity", name);
         var joinKey = reader.Scalar(reader.Required(map, entries, "join_key", what), "join_key");
@@ -89,7 +89,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             return null;
         }
-        var entries = reader.Entries(map, SourceKeys, "a source");
+        var entries = reader.Entries(map, SourceKeys, Label(map, "source"));
         var name = Name(map, entries, "source");
         var what = Describe("source", name);
         var path = reader.Scalar(reader.Required(map, entries, "path", what), "path");
@@ -123,7 +123,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             return null;
         }
-        var entries = reader.Entries(map, ViewKeys, "a feature view");
+        var entries = reader.Entries(map, ViewKeys, Label(map, "feature view"));
         var name = Name(map, entries, "feature view");
         var what = Describe("feature view", name);
         var entitiesNode = reader.Required(map, entries, "entities", what);
@@ -194,7 +194,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             return null;
         }
-        var entries = reader.Entries(map, FeatureKeys, $"a feature of {viewWhat}");
+        var entries = reader.Entries(map, FeatureKeys, $"{Label(map, "feature")} of {viewWhat}");
         var name = Name(map, entries, "feature", $" of {viewWhat}");
         var what = $"{Describe("feature", name)} of {viewWhat}";
         var type = Type(reader.Required(map, entries, "type", what), "type");
@@ -207,7 +207,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             return null;
         }
-        var entries = reader.Entries(map, ServiceKeys, "a feature service");
+        var entries = reader.Entries(map, ServiceKeys, Label(map, "feature service"));
         var name = Name(map, entries, "feature service");
         var what = Describe("feature service", name);
         var featuresNode = reader.Required(map, entries, "features", what);
@@ -257,6 +257,13 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
     private IReadOnlyDictionary<string, string> Tags(IReadOnlyDictionary<string, MapEntry> entries, string what) =>
         reader.ScalarMap(YamlNodeReader.Optional(entries, "tags"), $"tags of {what}")
         ?? new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>"feature view 'x'" when the map has a plain name, else "a feature view": read before the keys are checked.</summary>
+    private static string Label(YamlMappingNode map, string kind) =>
+        map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode { Value: "name" }).Value is YamlScalarNode { Value: { Length: > 0 } name }
+        && NameRules.IsValidName(name)
+            ? $"{kind} '{name}'"
+            : $"a {kind}";
 
     private static string Describe(string kind, Located<string>? name) => name is { } n ? $"{kind} '{n.Value}'" : $"this {kind}";
 }

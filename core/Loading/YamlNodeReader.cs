@@ -11,6 +11,9 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal sealed class YamlNodeReader(string relativePath, ProblemList problems, Func<string, string?> environment)
 {
+    /// <summary>Keys suggested for misspelt ones per map: reporting them as missing too would say the same thing twice.</summary>
+    private readonly Dictionary<YamlMappingNode, HashSet<string>> _suggested = new(ReferenceEqualityComparer.Instance);
+
     public string File { get; } = relativePath;
 
     public ProblemList Problems { get; } = problems;
@@ -58,8 +61,19 @@ internal sealed class YamlNodeReader(string relativePath, ProblemList problems, 
             }
             if (!knownKeys.Contains(key, StringComparer.Ordinal))
             {
-                Problem(keyNode, $"unknown key '{key}' in {what}{NameSuggester.DidYouMean(key, knownKeys)}" +
-                                 (NameSuggester.Closest(key, knownKeys) is null ? $" (known keys: {string.Join(", ", knownKeys)})" : ""));
+                if (NameSuggester.Closest(key, knownKeys) is { } suggestion)
+                {
+                    Problem(keyNode, $"unknown key '{key}' in {what}; did you mean '{suggestion}'?");
+                    if (!_suggested.TryGetValue(map, out var suggested))
+                    {
+                        _suggested[map] = suggested = new HashSet<string>(StringComparer.Ordinal);
+                    }
+                    suggested.Add(suggestion);
+                }
+                else
+                {
+                    Problem(keyNode, $"unknown key '{key}' in {what} (known keys: {string.Join(", ", knownKeys)})");
+                }
                 continue;
             }
             entries[key] = new MapEntry(keyNode, valueNode);
@@ -78,7 +92,7 @@ internal sealed class YamlNodeReader(string relativePath, ProblemList problems, 
         {
             Problem(empty.Value, $"{what} has no value for required key '{key}'");
         }
-        else
+        else if (!(_suggested.TryGetValue(map, out var suggested) && suggested.Contains(key)))
         {
             Problem(map, $"{what} is missing required key '{key}'");
         }

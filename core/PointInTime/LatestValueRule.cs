@@ -83,4 +83,15 @@ public static class LatestValueRule
     /// (connections run with <c>SET TimeZone = 'UTC'</c>), zoned ones keep their instant.
     /// </summary>
     public static string AsUtcTimestampSql(string columnSql) => $"CAST({columnSql} AS TIMESTAMPTZ)";
+
+    /// <summary>
+    /// The DuckDB predicate of a materialization window: <c>start &lt;= event_ts &lt;= end</c>, both inclusive, no lower
+    /// bound when <paramref name="startSql"/> is null. The winner per key among these rows (greatest
+    /// <see cref="VersionKeySql"/>) is the value as of <c>end</c>, which online reads then re-check with
+    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of type TIMESTAMPTZ.
+    /// </summary>
+    public static string InWindowSql(string eventTimestampSql, string? startSql, string endSql) =>
+        startSql is null
+            ? $"{eventTimestampSql} <= {endSql}"
+            : $"({eventTimestampSql} >= {startSql} AND {eventTimestampSql} <= {endSql})";
 }

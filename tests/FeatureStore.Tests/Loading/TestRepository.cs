@@ -39,8 +39,8 @@ public sealed class TestRepository : IDisposable
         return this;
     }
 
-    /// <summary>Writes the driver statistics Parquet file used by <see cref="DriverDefinitions"/> (3 rows).</summary>
-    public async Task WriteDriverParquetAsync(string relativePath = "data/driver_stats.parquet", params TestColumn[] replace)
+    /// <summary>Writes the driver statistics Parquet file used by <see cref="DriverDefinitions"/> (3 rows), with columns replaced or left out.</summary>
+    public async Task WriteDriverParquetAsync(string relativePath = "data/driver_stats.parquet", string[]? without = null, params TestColumn[] replace)
     {
         var t0 = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var columns = new List<TestColumn>
@@ -64,6 +64,7 @@ public sealed class TestRepository : IDisposable
                 columns.Add(column);
             }
         }
+        columns.RemoveAll(c => without?.Contains(c.Name) == true);
         await TestParquet.WriteAsync(Path.Combine(Root, relativePath), columns.ToArray());
     }
 

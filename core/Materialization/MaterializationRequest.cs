@@ -1,0 +1,28 @@
+using FeatureStore.Core.Definitions;
+
+namespace FeatureStore.Core.Materialization;
+
+/// <summary>
+/// One materialization run. <see cref="Start"/> null means incremental: each view starts at its watermark, or at
+/// <c>End - ttl</c> without one (the earliest data when the TTL is zero). <see cref="Views"/> null or empty means
+/// every online view; naming an unknown or offline view is an error.
+/// </summary>
+public sealed record MaterializationRequest
+{
+    /// <summary>The applied definitions (from the registry).</summary>
+    public required DefinitionSet Definitions { get; init; }
+
+    /// <summary>Folder that relative source paths resolve against.</summary>
+    public required string RepositoryRoot { get; init; }
+
+    public DateTimeOffset? Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    public IReadOnlyList<string>? Views { get; init; }
+
+    /// <summary>Wait for another run holding a view's lock instead of refusing.</summary>
+    public bool WaitForLock { get; init; }
+
+    public bool Incremental => Start is null;
+}

@@ -1,0 +1,19 @@
+namespace FeatureStore.Core.Materialization;
+
+/// <summary>
+/// What one run did for one view: the window, the rows selected (latest per key) and sent, how many of them changed
+/// Redis (the rest were older than what Redis held), the time it took, and the watermark recorded afterwards.
+/// <see cref="SkippedReason"/> is set when the view needed no work (incremental run already past the end).
+/// </summary>
+public sealed record ViewMaterializationSummary(
+    string View,
+    DateTimeOffset? Start,
+    DateTimeOffset End,
+    long RowsSelected,
+    long RowsWritten,
+    TimeSpan Duration,
+    DateTimeOffset? Watermark,
+    string? SkippedReason = null)
+{
+    public double RowsPerSecond => Duration > TimeSpan.Zero ? RowsSelected / Duration.TotalSeconds : 0;
+}

@@ -1,0 +1,249 @@
+using System.Runtime.CompilerServices;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.PointInTime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace FeatureStore.Core.Online;
+
+/// <summary>
+/// The Redis online store: one hash per entity key holding every view of that entity set (layout in
+/// <see cref="OnlineKeyLayout"/>), values in <see cref="FeatureValueCodec"/> encoding. Reads of N entities x M views
+/// are one pipelined round trip; writes go through <see cref="OnlineViewWriter"/> (a compare-and-set script, many
+/// keys per call). Shares one multiplexer; owns it only when created by <see cref="ConnectAsync"/>.
+/// </summary>
+public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
+{
+    private static readonly ConditionalWeakTable<FeatureViewDefinition, FeatureValueCodec> Codecs = new();
+
+    private readonly bool _ownsConnection;
+    private readonly ILogger _logger;
+    private byte[]? _scriptSha;
+
+    public RedisOnlineStore(IConnectionMultiplexer connection, RedisOnlineStoreOptions? options = null, ILogger? logger = null)
+        : this(connection, options ?? new RedisOnlineStoreOptions(), logger ?? NullLogger.Instance, ownsConnection: false)
+    {
+    }
+
+    private RedisOnlineStore(IConnectionMultiplexer connection, RedisOnlineStoreOptions options, ILogger logger, bool ownsConnection)
+    {
+        Connection = connection;
+        Options = options;
+        _logger = logger;
+        _ownsConnection = ownsConnection;
+    }
+
+    public IConnectionMultiplexer Connection { get; }
+
+    public RedisOnlineStoreOptions Options { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>
+    /// Connects with bounded timeouts and <c>abortConnect=false</c>, so an unreachable Redis does not fail here but
+    /// reconnects by itself; operations meanwhile fail with <see cref="StoreUnavailableException"/> within bounds.
+    /// </summary>
+    public static async Task<RedisOnlineStore> ConnectAsync(
+        string connectionString, RedisOnlineStoreOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RedisOnlineStoreOptions();
+        ConfigurationOptions configuration;
+        try
+        {
+            configuration = BuildConfiguration(connectionString, options);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserInputException($"Redis connection string '{connectionString}' is not valid: {ex.Message}", ex);
+        }
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new RedisOnlineStore(connection, options, logger ?? NullLogger.Instance, ownsConnection: true);
+    }
+
+    /// <summary>The StackExchange.Redis settings the store uses: the user's string plus our timeouts.</summary>
+    public static ConfigurationOptions BuildConfiguration(string connectionString, RedisOnlineStoreOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)options.CommandTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)options.CommandTimeout.TotalMilliseconds;
+        return configuration;
+    }
+
+    public async Task<OnlineReadResult> ReadAsync(OnlineReadRequest request, CancellationToken cancellationToken = default)
+    {
+        var plan = OnlineReadPlan.Create(request, GetCodec);
+        var rows = plan.RowCount;
+        var sets = plan.EntitySets;
+        var replies = new Task<RedisValue[]>[sets.Count][];
+        if (rows > 0 && sets.Count > 0)
+        {
+            var database = Connection.GetDatabase();
+            var batch = database.CreateBatch();
+            var all = new List<Task>(rows * sets.Count);
+            for (var s = 0; s < sets.Count; s++)
+            {
+                var set = sets[s];
+                replies[s] = new Task<RedisValue[]>[rows];
+                for (var row = 0; row < rows; row++)
+                {
+                    if (set.RowKeys[row] is { } key)
+                    {
+                        var task = batch.HashGetAsync(key, set.Fields);
+                        replies[s][row] = task;
+                        all.Add(task);
+                    }
+                }
+            }
+            batch.Execute();
+            var whenAll = Task.WhenAll(all);
+            try
+            {
+                await whenAll.WaitAsync(Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisRetry.IsTransient(ex))
+            {
+                // The pending replies fault later; observe them so nothing is reported as unobserved.
+                _ = whenAll.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                throw new StoreUnavailableException(
+                    $"Redis did not answer the online read within {Options.CommandTimeout.TotalSeconds:0.#} s.", ex);
+            }
+        }
+        return plan.BuildResult(replies, request.ReadTime, _logger);
+    }
+
+    /// <summary>
+    /// Opens a writer for one view's rows (the materializer's write path). Loads the write script and records the
+    /// view's schema fingerprint in the project's view list, so later cleanups know which fields exist.
+    /// </summary>
+    public async Task<OnlineViewWriter> OpenViewWriterAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default)
+    {
+        if (!definitions.FeatureViews.Contains(view))
+        {
+            throw new NotFoundException($"Unknown feature view '{view.Name}'.");
+        }
+        if (!view.Online)
+        {
+            throw new UserInputException($"Feature view '{view.Name}' is not online (online: false); it is never written to Redis.");
+        }
+        var layout = new OnlineKeyLayout(definitions.Project);
+        var keys = layout.ForView(definitions, view);
+        var codec = GetCodec(view);
+        var sha = await LoadScriptAsync(cancellationToken).ConfigureAwait(false);
+        await RunWithRetryAsync(
+            _ => Connection.GetDatabase().HashSetAsync(layout.ViewsKey, view.Name, (long)codec.Fingerprint),
+            $"record of view '{view.Name}'", cancellationToken).ConfigureAwait(false);
+        return new OnlineViewWriter(this, keys, codec, view, sha);
+    }
+
+    /// <summary>
+    /// Deletes the online data of views that are no longer served: recorded views that are absent from
+    /// <paramref name="current"/>, not online, or whose feature schema changed (old bytes would never decode).
+    /// Returns the names of the views removed. Safe to run repeatedly.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveStaleViewsAsync(DefinitionSet current, CancellationToken cancellationToken = default)
+    {
+        var layout = new OnlineKeyLayout(current.Project);
+        var recorded = await RunWithRetryAsync(
+            _ => Connection.GetDatabase().HashGetAllAsync(layout.ViewsKey), "read of the view list", cancellationToken).ConfigureAwait(false);
+        var stale = new List<string>();
+        foreach (var entry in recorded)
+        {
+            var name = (string)entry.Name!;
+            var view = current.FeatureViews.FirstOrDefault(v => v.Name == name);
+            if (view is null || !view.Online || (long)GetCodec(view).Fingerprint != (long)entry.Value)
+            {
+                stale.Add(name);
+            }
+        }
+        if (stale.Count == 0)
+        {
+            return stale;
+        }
+        _logger.LogInformation("Removing online data of views no longer served as defined: {Views}", string.Join(", ", stale));
+        await RemoveViewFieldsAsync(current.Project, stale, cancellationToken).ConfigureAwait(false);
+        await RunWithRetryAsync(
+            _ => Connection.GetDatabase().HashDeleteAsync(layout.ViewsKey, stale.Select(v => (RedisValue)v).ToArray()),
+            "update of the view list", cancellationToken).ConfigureAwait(false);
+        return stale;
+    }
+
+    /// <summary>
+    /// Deletes the fields of <paramref name="views"/> from every entity hash of the project: SCAN by the project's
+    /// key pattern on every primary, HDEL in pipelined pages. Hashes left empty disappear. Returns fields deleted.
+    /// </summary>
+    public async Task<long> RemoveViewFieldsAsync(string project, IReadOnlyCollection<string> views, CancellationToken cancellationToken = default)
+    {
+        if (views.Count == 0)
+        {
+            return 0;
+        }
+        var layout = new OnlineKeyLayout(project);
+        var fields = views.Select(OnlineKeyLayout.ViewField).ToArray();
+        return await RunWithRetryAsync(async _ =>
+        {
+            long deleted = 0;
+            var database = Connection.GetDatabase();
+            foreach (var server in Connection.GetServers().Where(s => !s.IsReplica))
+            {
+                var page = new List<Task<long>>(Options.ScanPageSize);
+                await foreach (var key in server.KeysAsync(database.Database, layout.EntityKeyPattern, Options.ScanPageSize)
+                                   .WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(database.HashDeleteAsync(key, fields));
+                    if (page.Count >= Options.ScanPageSize)
+                    {
+                        deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Sum();
+                        page.Clear();
+                    }
+                }
+                deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Sum();
+            }
+            return deleted;
+        }, $"removal of views {string.Join(", ", views)}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The codec of a view definition, cached per definition instance.</summary>
+    public static FeatureValueCodec GetCodec(FeatureViewDefinition view) =>
+        Codecs.GetValue(view, v => new FeatureValueCodec(v.Features));
+
+    internal Task<T> RunWithRetryAsync<T>(Func<int, Task<T>> operation, string what, CancellationToken cancellationToken) =>
+        RedisRetry.RunAsync(operation, what, Options.WriteAttempts, Options.RetryBaseDelay, _logger, cancellationToken);
+
+    /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
+    internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
+    {
+        if (_scriptSha is { } known && !reload)
+        {
+            return known;
+        }
+        var sha = await RunWithRetryAsync(async _ =>
+        {
+            byte[]? loaded = null;
+            var servers = Connection.GetServers().Where(s => !s.IsReplica).ToArray();
+            if (servers.Length == 0 || !Connection.IsConnected)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "No Redis server is connected.", null, CommandStatus.Unknown);
+            }
+            foreach (var server in servers)
+            {
+                loaded = await server.ScriptLoadAsync(OnlineWriteScript.Source).ConfigureAwait(false);
+            }
+            return loaded!;
+        }, "load of the write script", cancellationToken).ConfigureAwait(false);
+        _scriptSha = sha;
+        return sha;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Materialization;
+using FeatureStore.Core.Online;
+using FeatureStore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace FeatureStore.Tests.Materialization;
+
+/// <summary>One source row of a test view: key values in the view's entity order, version, feature values.</summary>
+internal sealed record SourceRow(object[] Keys, DateTime Event, DateTime? Created, object?[] Values);
+
+/// <summary>
+/// A temporary feature repository (Parquet written through DuckDB), a unique project in a real Redis, and the engine
+/// wired to them, for materialization tests.
+/// </summary>
+internal sealed class MaterializationHarness : IAsyncDisposable
+{
+    private readonly Dictionary<string, (FeatureViewDefinition View, SourceDefinition Source, IReadOnlyList<SourceRow> Rows)> _views = new();
+
+    public MaterializationHarness(IConnectionMultiplexer connection, string? project = null, RedisOnlineStoreOptions? storeOptions = null)
+    {
+        Project = project ?? RedisFixture.UniqueProject("m");
+        Root = Directory.CreateTempSubdirectory("featurestore-mat-").FullName;
+        Store = new RedisOnlineStore(connection, storeOptions);
+    }
+
+    public string Project { get; }
+
+    public string Root { get; }
+
+    public RedisOnlineStore Store { get; }
+
+    public InMemoryRegistry Registry { get; } = new();
+
+    public MaterializationOptions Options { get; set; } = new();
+
+    public List<EntityDefinition> Entities { get; } =
+    [
+        new() { Name = "driver", JoinKey = "driver_id", ValueType = new FeatureType(ScalarType.Int64) },
+        new() { Name = "customer", JoinKey = "customer_id", ValueType = new FeatureType(ScalarType.String) },
+    ];
+
+    public DefinitionSet Definitions => new()
+    {
+        Project = Project,
+        Entities = Entities,
+        Sources = _views.Values.Select(v => v.Source).ToArray(),
+        FeatureViews = _views.Values.Select(v => v.View).ToArray(),
+    };
+
+    public IReadOnlyList<SourceRow> RowsOf(string view) => _views[view].Rows;
+
+    public FeatureViewDefinition ViewOf(string view) => _views[view].View;
+
+    /// <summary>Adds a view and writes its source file; <paramref name="sqlTypes"/> gives each feature's Parquet column type.</summary>
+    public async Task AddViewAsync(FeatureViewDefinition view, string[] sqlTypes, IReadOnlyList<SourceRow> rows, bool withCreated = true)
+    {
+        var entities = view.Entities.Select(n => Entities.Single(e => e.Name == n)).ToArray();
+        var source = new SourceDefinition
+        {
+            Name = $"{view.Name}_source",
+            Path = $"data/{view.Name}.parquet",
+            TimestampField = "event_timestamp",
+            CreatedTimestampField = withCreated ? "created" : null,
+        };
+        var columns = new List<TestColumn>();
+        for (var k = 0; k < entities.Length; k++)
+        {
+            var k1 = k;
+            columns.Add(new TestColumn(entities[k].JoinKey, entities[k].ValueType.Scalar == ScalarType.String ? "VARCHAR" : "BIGINT",
+                rows.Select(r => r.Keys[k1]).ToArray()));
+        }
+        columns.Add(new TestColumn("event_timestamp", "TIMESTAMP", rows.Select(r => (object?)r.Event).ToArray()));
+        if (withCreated)
+        {
+            columns.Add(new TestColumn("created", "TIMESTAMP", rows.Select(r => (object?)r.Created).ToArray()));
+        }
+        for (var f = 0; f < view.Features.Count; f++)
+        {
+            var f1 = f;
+            columns.Add(new TestColumn(view.Features[f].Name, sqlTypes[f], rows.Select(r => r.Values[f1]).ToArray()));
+        }
+        await TestParquet.WriteAsync(Path.Combine(Root, source.Path), columns.ToArray());
+        _views[view.Name] = (view, source, rows);
+    }
+
+    /// <summary>Replaces a view definition (e.g. to remove it or change it) without touching its data file.</summary>
+    public void RemoveView(string view) => _views.Remove(view);
+
+    public MaterializationEngine Engine(RedisOnlineStore? store = null) =>
+        new(store ?? Store, Registry, options: Options);
+
+    public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
+        DateTimeOffset? start, DateTimeOffset end, string[]? views = null, RedisOnlineStore? store = null,
+        IProgress<MaterializationProgress>? progress = null, bool wait = false, CancellationToken cancellationToken = default) =>
+        Engine(store).RunAsync(new MaterializationRequest
+        {
+            Definitions = Definitions,
+            RepositoryRoot = Root,
+            Start = start,
+            End = end,
+            Views = views,
+            WaitForLock = wait,
+        }, progress, cancellationToken);
+
+    /// <summary>Every key of the project with its fields (sorted) and expiry: a complete picture of the online state.</summary>
+    public static async Task<string> SnapshotAsync(IConnectionMultiplexer connection, string project)
+    {
+        var server = connection.GetServers().Single();
+        var database = connection.GetDatabase();
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+        {
+            keys.Add(key);
+        }
+        var text = new StringBuilder();
+        foreach (var key in keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal))
+        {
+            text.Append(Convert.ToHexString((byte[])key!)).Append(" exp=").Append((long)await database.ExecuteAsync("PEXPIRETIME", key)).Append('\n');
+            foreach (var entry in (await database.HashGetAllAsync(key)).OrderBy(e => (string)e.Name!, StringComparer.Ordinal))
+            {
+                text.Append("  ").Append((string)entry.Name!).Append('=').Append(Convert.ToHexString((byte[])entry.Value!)).Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    public Task<string> SnapshotAsync() => SnapshotAsync(Store.Connection, Project);
+
+    public async Task<OnlineReadResult> ReadAsync(string[] features, DateTimeOffset readTime, params (string Key, object?[] Values)[] columns) =>
+        await Store.ReadAsync(new OnlineReadRequest(Definitions, Definitions.ResolveReferences(features),
+            columns.ToDictionary(c => c.Key, c => (IReadOnlyList<object?>)c.Values), readTime));
+
+    /// <summary>A type-tagged, exact text of a value so expected (source) and actual (online) compare by meaning.</summary>
+    public static string Normalize(object? value) => value switch
+    {
+        null => "null",
+        string s => $"str:{s}",
+        byte[] b => $"bytes:{Convert.ToHexString(b)}",
+        bool b => $"bool:{b}",
+        int i => $"i32:{i}",
+        long l => $"i64:{l}",
+        float f => $"f32:{f.ToString("R", CultureInfo.InvariantCulture)}",
+        double d => $"f64:{d.ToString("R", CultureInfo.InvariantCulture)}",
+        DateTime dt => $"ts:{new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)).UtcTicks}",
+        DateTimeOffset dto => $"ts:{dto.UtcTicks}",
+        System.Collections.IEnumerable list => "[" + string.Join(",", list.Cast<object?>().Select(Normalize)) + "]",
+        _ => $"{value.GetType().Name}:{value}",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        await Task.CompletedTask;
+    }
+}

@@ -1,0 +1,285 @@
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Online;
+using FeatureStore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace FeatureStore.Tests.Online;
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisOnlineStoreTests(RedisFixture redis)
+{
+    /// <summary>A few hours ahead of the clock, so keys whose expiry follows event time + TTL are still alive.</summary>
+    private static readonly DateTimeOffset T = StartOfHour(DateTimeOffset.UtcNow).AddHours(3);
+
+    private static DateTimeOffset StartOfHour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
+
+    private RedisOnlineStore Store() => new(redis.Connection);
+
+    private static OnlineReadRequest Request(DefinitionSet definitions, string[] features, DateTimeOffset readTime, params (string Key, object?[] Values)[] columns) =>
+        new(definitions, definitions.ResolveReferences(features),
+            columns.ToDictionary(c => c.Key, c => (IReadOnlyList<object?>)c.Values), readTime);
+
+    private static async Task WriteAsync(RedisOnlineStore store, DefinitionSet definitions, FeatureViewDefinition view,
+        params (object[] Keys, object?[] Values, DateTimeOffset Event, DateTimeOffset? Created)[] rows)
+    {
+        await using var writer = await store.OpenViewWriterAsync(definitions, view);
+        foreach (var row in rows)
+        {
+            await writer.WriteRowAsync(row.Keys, row.Values, row.Event, row.Created);
+        }
+        await writer.FlushAsync();
+    }
+
+    [Fact]
+    public async Task Read_reports_present_null_value_not_found_and_outside_max_age()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(2));
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var store = Store();
+        await WriteAsync(store, definitions, view,
+            ([1L], [0.5f, 10L], T.AddMinutes(-30), null),
+            ([2L], [null, 20L], T.AddMinutes(-10), null),
+            ([3L], [0.7f, 30L], T.AddHours(-3), null));
+
+        var result = await store.ReadAsync(Request(definitions, ["driver_stats:conv_rate", "driver_stats:trips"], T,
+            ("driver_id", [1L, 2L, 3L, 4L])));
+
+        var conv = result.Columns[0];
+        var trips = result.Columns[1];
+        Assert.Equal(new OnlineFeatureValue(0.5f, FeatureStatus.Present, T.AddMinutes(-30)), conv[0]);
+        Assert.Equal(new OnlineFeatureValue(10L, FeatureStatus.Present, T.AddMinutes(-30)), trips[0]);
+        Assert.Equal(FeatureStatus.NullValue, conv[1].Status);
+        Assert.Null(conv[1].Value);
+        Assert.Equal(20L, trips[1].Value);
+        Assert.Equal(FeatureStatus.OutsideMaxAge, conv[2].Status);
+        Assert.Null(conv[2].Value);
+        Assert.Equal(FeatureStatus.NotFound, conv[3].Status);
+        Assert.Equal(FeatureStatus.NotFound, trips[3].Status);
+    }
+
+    [Fact]
+    public async Task Ttl_boundary_is_inclusive_like_the_training_set()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(1));
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var store = Store();
+        await WriteAsync(store, definitions, view, ([1L], [0.5f, 1L], T.AddHours(-1), null));
+
+        var atEdge = await store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [1L])));
+        var pastEdge = await store.ReadAsync(Request(definitions, ["driver_stats:trips"], T.AddTicks(10), ("driver_id", [1L])));
+
+        Assert.Equal(FeatureStatus.Present, atEdge.Columns[0][0].Status);
+        Assert.Equal(FeatureStatus.OutsideMaxAge, pastEdge.Columns[0][0].Status);
+    }
+
+    [Fact]
+    public async Task Older_row_never_overwrites_newer_and_created_timestamp_breaks_ties()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var store = Store();
+        await WriteAsync(store, definitions, view, ([1L], [0.9f, 9L], T, T));
+        await WriteAsync(store, definitions, view,
+            ([1L], [0.1f, 1L], T.AddHours(-1), T.AddHours(5)),   // older event: loses despite later created
+            ([1L], [0.2f, 2L], T, T.AddSeconds(-1)),            // same event, older created: loses
+            ([1L], [0.3f, 3L], T, null));                       // same event, no created: loses to a present one
+        var read = await store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [1L])));
+        Assert.Equal(9L, read.Columns[0][0].Value);
+
+        await WriteAsync(store, definitions, view, ([1L], [0.4f, 4L], T, T.AddSeconds(1)));
+        read = await store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [1L])));
+        Assert.Equal(4L, read.Columns[0][0].Value);
+    }
+
+    [Fact]
+    public async Task Views_sharing_an_entity_set_share_one_hash_and_composite_keys_ignore_entity_order()
+    {
+        var stats = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var other = OnlineTestDefinitions.DriverStats(TimeSpan.Zero, "driver_other");
+        var pair = OnlineTestDefinitions.Pair(TimeSpan.Zero);
+        var project = RedisFixture.UniqueProject();
+        var definitions = OnlineTestDefinitions.Set(project, stats, other, pair);
+        var store = Store();
+        await WriteAsync(store, definitions, stats, ([7L], [0.5f, 1L], T, null));
+        await WriteAsync(store, definitions, other, ([7L], [0.6f, 2L], T, null));
+        // Pair lists [driver, customer]; keys are appended in sorted entity order: customer, then driver.
+        await WriteAsync(store, definitions, pair, (["c1", 7L], [42], T, null));
+
+        var keys = await ProjectKeysAsync(project);
+        Assert.Equal(2, keys.Count);
+        var driverKey = Assert.Single(keys, k => ((string)k!).Contains("}driver:"));
+        Assert.Equal(2, await redis.Connection.GetDatabase().HashLengthAsync(driverKey));
+        Assert.Single(keys, k => ((string)k!).Contains("}customer,driver:"));
+
+        var read = await store.ReadAsync(Request(definitions, ["pair_stats:rides_together", "driver_other:trips", "driver_stats:trips"], T,
+            ("driver_id", [7L]), ("customer_id", ["c1"])));
+        Assert.Equal(42, read.Columns[0][0].Value);
+        Assert.Equal(2L, read.Columns[1][0].Value);
+        Assert.Equal(1L, read.Columns[2][0].Value);
+    }
+
+    [Fact]
+    public async Task Key_expiry_follows_the_freshest_view_and_no_ttl_keeps_the_key()
+    {
+        var shortView = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(1));
+        var longView = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(3), "driver_long");
+        var forever = OnlineTestDefinitions.DriverStats(TimeSpan.Zero, "driver_forever");
+        var project = RedisFixture.UniqueProject();
+        var definitions = OnlineTestDefinitions.Set(project, shortView, longView, forever);
+        var store = Store();
+        var db = redis.Connection.GetDatabase();
+
+        await WriteAsync(store, definitions, longView, ([1L], [0.1f, 1L], T.AddMinutes(-30), null));
+        await WriteAsync(store, definitions, shortView, ([1L], [0.1f, 1L], T.AddMinutes(-10), null));
+        var key = Assert.Single(await ProjectKeysAsync(project));
+        var expected = T.AddMinutes(-30).AddHours(3).ToUnixTimeMilliseconds();
+        Assert.Equal(expected, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+
+        await WriteAsync(store, definitions, shortView, ([1L], [0.1f, 1L], T.AddHours(3), null));
+        Assert.Equal(T.AddHours(4).ToUnixTimeMilliseconds(), (long)await db.ExecuteAsync("PEXPIRETIME", key));
+
+        await WriteAsync(store, definitions, forever, ([1L], [0.1f, 1L], T, null));
+        Assert.Equal(-1L, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+        await WriteAsync(store, definitions, longView, ([1L], [0.1f, 1L], T.AddHours(5), null));
+        Assert.Equal(-1L, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+    }
+
+    [Fact]
+    public async Task Changed_view_schema_reads_as_not_found_instead_of_decoding_old_bytes()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var project = RedisFixture.UniqueProject();
+        var store = Store();
+        await WriteAsync(store, OnlineTestDefinitions.Set(project, view), view, ([1L], [0.5f, 10L], T, null));
+
+        var changed = view with
+        {
+            Features = [view.Features[1], view.Features[0]],
+        };
+        var read = await store.ReadAsync(Request(OnlineTestDefinitions.Set(project, changed), ["driver_stats:trips"], T, ("driver_id", [1L])));
+        Assert.Equal(FeatureStatus.NotFound, read.Columns[0][0].Status);
+    }
+
+    [Fact]
+    public async Task Removed_view_is_not_served_and_its_fields_are_deleted()
+    {
+        var kept = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var removed = OnlineTestDefinitions.DriverStats(TimeSpan.Zero, "driver_removed");
+        var project = RedisFixture.UniqueProject();
+        var before = OnlineTestDefinitions.Set(project, kept, removed);
+        var store = Store();
+        await WriteAsync(store, before, kept, ([1L], [0.5f, 10L], T, null), ([2L], [0.5f, 10L], T, null));
+        await WriteAsync(store, before, removed, ([1L], [0.5f, 10L], T, null), ([3L], [0.5f, 10L], T, null));
+
+        var after = OnlineTestDefinitions.Set(project, kept);
+        await Assert.ThrowsAsync<NotFoundException>(() =>
+            store.ReadAsync(Request(before, ["driver_removed:trips"], T, ("driver_id", [1L])) with { Definitions = after }));
+
+        var removedNames = await store.RemoveStaleViewsAsync(after);
+        Assert.Equal(["driver_removed"], removedNames);
+        var db = redis.Connection.GetDatabase();
+        var keys = await ProjectKeysAsync(project);
+        Assert.Equal(2, keys.Count); // the hash of driver 3 held only the removed view and is gone
+        foreach (var key in keys)
+        {
+            Assert.False(await db.HashExistsAsync(key, "driver_removed"));
+        }
+        var read = await store.ReadAsync(Request(after, ["driver_stats:trips"], T, ("driver_id", [1L, 2L])));
+        Assert.All(read.Columns[0], v => Assert.Equal(10L, v.Value));
+        Assert.Empty(await store.RemoveStaleViewsAsync(after));
+    }
+
+    [Fact]
+    public async Task Malformed_requests_name_the_culprit()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var pair = OnlineTestDefinitions.Pair(TimeSpan.Zero);
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view, pair);
+        var store = Store();
+
+        var missing = await Assert.ThrowsAsync<UserInputException>(() =>
+            store.ReadAsync(Request(definitions, ["pair_stats:rides_together"], T, ("driver_id", [1L]))));
+        Assert.Contains("customer_id", missing.Message);
+
+        var wrongType = await Assert.ThrowsAsync<UserInputException>(() =>
+            store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [1L, "two"]))));
+        Assert.Contains("driver_id", wrongType.Message);
+        Assert.Contains("row 1", wrongType.Message);
+
+        var lengths = await Assert.ThrowsAsync<UserInputException>(() =>
+            store.ReadAsync(Request(definitions, ["pair_stats:rides_together"], T, ("driver_id", [1L, 2L]), ("customer_id", ["a"]))));
+        Assert.Contains("customer_id", lengths.Message);
+
+        var unknownFeature = new OnlineReadRequest(definitions, [new FeatureReference("driver_stats", "nope")],
+            new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1L] }, T);
+        var notFound = await Assert.ThrowsAsync<NotFoundException>(() => store.ReadAsync(unknownFeature));
+        Assert.Contains("nope", notFound.Message);
+
+        var unknownView = unknownFeature with { Features = [new FeatureReference("nope_view", "trips")] };
+        Assert.Contains("nope_view", (await Assert.ThrowsAsync<NotFoundException>(() => store.ReadAsync(unknownView))).Message);
+    }
+
+    [Fact]
+    public async Task Null_key_value_reads_as_not_found_and_int_is_accepted_for_int64_keys()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var store = Store();
+        await WriteAsync(store, definitions, view, ([5L], [0.5f, 10L], T, null));
+        var read = await store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [null, 5])));
+        Assert.Equal(FeatureStatus.NotFound, read.Columns[0][0].Status);
+        Assert.Equal(10L, read.Columns[0][1].Value);
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_fails_with_store_unavailable_within_bounded_time()
+    {
+        var port = FreePort();
+        var options = new RedisOnlineStoreOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300), CommandTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var store = await RedisOnlineStore.ConnectAsync($"127.0.0.1:{port}", options);
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            store.ReadAsync(Request(definitions, ["driver_stats:trips"], T, ("driver_id", [1L]))));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Keys_of_one_bucket_share_a_hash_slot()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var keys = new OnlineKeyLayout("p").ForView(OnlineTestDefinitions.Set("p", view), view);
+        var writer = new EntityKeyWriter();
+        var slotsByBucket = new Dictionary<int, HashSet<int>>();
+        for (var id = 0L; id < 5000; id++)
+        {
+            writer.Reset();
+            writer.AppendInt64(id);
+            var bucket = keys.Bucket(writer.Written);
+            var slot = redis.Connection.HashSlot(keys.BuildKey(writer.Written));
+            (slotsByBucket.TryGetValue(bucket, out var set) ? set : slotsByBucket[bucket] = []).Add(slot);
+        }
+        Assert.All(slotsByBucket.Values, s => Assert.Single(s));
+        Assert.True(slotsByBucket.Count > 900); // keys spread over (nearly) all 1024 buckets
+    }
+
+    private async Task<List<RedisKey>> ProjectKeysAsync(string project)
+    {
+        var server = redis.Connection.GetServers().Single();
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
