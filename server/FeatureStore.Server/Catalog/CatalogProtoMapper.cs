@@ -96,6 +96,8 @@ internal static class CatalogProtoMapper
             Number = version.Number,
             AppliedAt = Timestamp.FromDateTimeOffset(version.AppliedAt),
             Hash = version.Hash,
+            Summary = DiffFormatter.Summarize(version.Diff),
+            DiffText = DiffFormatter.Format(version.Diff),
         };
         foreach (var change in version.Diff.Changes)
         {

@@ -22,7 +22,7 @@ internal static class VersionsPage
             body.Append($"""
                 <article class="version" id="v{version.Number}">
                 <h3>Version {version.Number}{current}</h3>
-                <div class="muted">applied {AgeText.Timestamp(version.AppliedAt)} · <code>{Short(version.Hash)}</code></div>
+                <div class="muted">applied {AgeText.Timestamp(version.AppliedAt)} · <code>{Short(version.Hash)}</code> · {DiffFormatter.Summarize(version.Diff)}</div>
                 {Changes(version.Diff)}
                 </article>
                 """);
@@ -47,19 +47,10 @@ internal static class VersionsPage
             var fields = change.Fields.Count == 0
                 ? Html.Empty
                 : HtmlBuilder.Of($"<table class=\"fields\"><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>{change.Fields.Select(f => HtmlBuilder.Of($"<tr><td><code>{f.Field}</code></td><td class=\"mono\">{f.Before ?? "—"}</td><td class=\"mono\">{f.After ?? "—"}</td></tr>"))}</tbody></table>");
-            return HtmlBuilder.Of($"<li><span class=\"badge {type}\">{type}</span> <span class=\"muted\">{KindText(change.Kind)}</span> <strong>{name}</strong>{fields}</li>");
+            return HtmlBuilder.Of($"<li><span class=\"badge {type}\">{type}</span> <span class=\"muted\">{DiffFormatter.KindName(change.Kind)}</span> <strong>{name}</strong>{fields}</li>");
         });
         return HtmlBuilder.Of($"<ul class=\"changes\">{items}</ul>");
     }
-
-    private static string KindText(ObjectKind kind) => kind switch
-    {
-        ObjectKind.FeatureView => "feature view",
-        ObjectKind.FeatureService => "feature service",
-        ObjectKind.Entity => "entity",
-        ObjectKind.Source => "source",
-        _ => kind.ToString(),
-    };
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 }
