@@ -18,7 +18,7 @@ internal static class CatalogStyles
         form.search { margin-left:auto; display:flex; gap:6px; }
         form.search input { width: 300px; padding:7px 10px; border:1px solid #c9ceda; border-radius:6px; font:inherit; }
         form.search button, .button { padding:7px 14px; border:0; border-radius:6px; background:var(--accent); color:#fff; font:inherit; cursor:pointer; }
-        main { padding: 22px 20px 40px; }
+        main { padding: 22px 20px 28px; }
         h1 { font-size: 26px; margin: 4px 0 2px; } h2 { font-size: 18px; margin: 28px 0 10px; }
         h2 .count { color:var(--muted); font-weight:400; font-size:15px; }
         .lead { color:var(--muted); margin: 0 0 16px; }
@@ -38,6 +38,7 @@ internal static class CatalogStyles
         dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
         .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:14px 18px; margin-top:14px; }
         .panel.is-stale { border-color:#f3b58a; background:var(--warnbg); }
+        .panel p:last-child { margin-bottom:0; }
         .panel .headline .badge { font-size:15px; padding:3px 12px; }
         .lineage { display:flex; align-items:stretch; gap:10px; flex-wrap:wrap; }
         .node { flex:1 1 240px; background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 14px; }
@@ -50,6 +51,6 @@ internal static class CatalogStyles
         article.version h3 { margin:0 0 6px; font-size:16px; }
         ul.changes { list-style:none; margin:0; padding:0; } ul.changes li { padding:4px 0; border-top:1px solid var(--line); } ul.changes li:first-child { border-top:0; }
         table.fields { width:auto; min-width:50%; margin:6px 0 4px; font-size:13px; } table.fields td, table.fields th { padding:4px 10px; }
-        footer { color:var(--muted); font-size:12px; padding-bottom:24px; }
+        footer { color:var(--muted); font-size:12px; padding-top:4px; padding-bottom:24px; }
         """;
 }
