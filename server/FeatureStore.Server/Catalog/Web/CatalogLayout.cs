@@ -39,6 +39,10 @@ internal static class CatalogLayout
             """).Value;
     }
 
+    /// <summary>The body of an error page: a heading, the message written for the user, and the way back.</summary>
+    public static Html Message(string title, string message) =>
+        HtmlBuilder.Of($"<h1>{title}</h1><p class=\"empty\">{message}</p><p><a href=\"/\">Back to the catalog</a></p>");
+
     public static Html Tags(IReadOnlyDictionary<string, string> tags) =>
         new(string.Concat(tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => HtmlBuilder.Of($"<span class=\"chip\">{t.Key}={t.Value}</span>").Value)));
 

@@ -37,9 +37,6 @@ internal static class ViewPage
         return CatalogLayout.Render(catalog, view.Name, null, body.ToHtml());
     }
 
-    public static string RenderNotFound(FeatureCatalog catalog, string message) =>
-        CatalogLayout.Render(catalog, "Not found", null, HtmlBuilder.Of($"<h1>Not found</h1><p class=\"empty\">{message}</p><p><a href=\"/\">Back to the catalog</a></p>"));
-
     private static Html Freshness(FeatureViewDetail detail, DateTimeOffset now)
     {
         if (detail.Freshness is not { } freshness || freshness.AgeAt(now) is not { } age)
