@@ -56,22 +56,21 @@ internal static class DefinitionValidator
         foreach (var service in drafts.FeatureServices)
         {
             var what = service.Name is { } n ? $"feature service '{n.Value}'" : "this feature service";
+            // The same entry twice is a slip; a whole view next to one of its features is allowed (it reads as "all of it").
             var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var reference in service.Features)
             {
-                foreach (var feature in CheckServiceReference(reference, what, views, problems))
+                if (!listed.Add(reference.Value.Trim()))
                 {
-                    if (!listed.Add(feature))
-                    {
-                        problems.Add(reference.Location, $"{what} lists feature '{feature}' more than once");
-                    }
+                    problems.Add(reference.Location, $"{what} lists '{reference.Value.Trim()}' more than once");
+                    continue;
                 }
+                CheckServiceReference(reference, what, views, problems);
             }
         }
     }
 
-    /// <summary>The <c>view:feature</c> names a service entry stands for (none when it is wrong, after reporting it).</summary>
-    private static IEnumerable<string> CheckServiceReference(
+    private static void CheckServiceReference(
         Located<string> reference, string what, IReadOnlyDictionary<string, FeatureViewDraft> views, ProblemList problems)
     {
         var text = reference.Value.Trim();
@@ -89,26 +88,24 @@ internal static class DefinitionValidator
         else
         {
             problems.Add(reference.Location, $"{what} lists '{reference.Value}', which is not a feature reference; write view:feature or a view name");
-            return [];
+            return;
         }
         if (!views.TryGetValue(viewName, out var view))
         {
             problems.Add(reference.Location,
                 $"{what} uses unknown feature view '{viewName}'{NameSuggester.DidYouMean(viewName, views.Keys)}");
-            return [];
+            return;
         }
-        var featureNames = view.Features.Where(f => f.Name is not null).Select(f => f.Name!.Value.Value).Distinct(StringComparer.Ordinal).ToArray();
         if (featureName is null)
         {
-            return featureNames.Select(f => $"{viewName}:{f}");
+            return;
         }
+        var featureNames = view.Features.Where(f => f.Name is not null).Select(f => f.Name!.Value.Value).ToArray();
         if (!featureNames.Contains(featureName, StringComparer.Ordinal))
         {
             problems.Add(reference.Location,
                 $"{what} uses unknown feature '{featureName}' of feature view '{viewName}'{NameSuggester.DidYouMean(featureName, featureNames)}");
-            return [];
         }
-        return [$"{viewName}:{featureName}"];
     }
 
     /// <summary>The first definition of each name; every later one is reported with both places named.</summary>

@@ -68,7 +68,7 @@ public sealed class DefinitionValidationTests
     [Fact]
     public async Task Unknown_view_in_a_service_suggests_the_closest_view()
     {
-        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace(", driver_hourly_stats:acc_rate]", ", driver_hourly_stat:acc_rate]"));
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace(", driver_hourly_stats]", ", driver_hourly_stat]"));
         Assert.Equal(new SourceLocation(File, 21, 47), problem.Location);
         Assert.Equal("feature service 'driver_activity' uses unknown feature view 'driver_hourly_stat'; did you mean 'driver_hourly_stats'?", problem.Message);
     }
@@ -77,7 +77,7 @@ public sealed class DefinitionValidationTests
     public async Task Bare_view_in_a_service_stands_for_all_its_features()
     {
         using var repo = TestRepository.Create().Write(File, TestRepository.DriverDefinitions
-            .Replace("[driver_hourly_stats:conv_rate, driver_hourly_stats:acc_rate]", "[driver_hourly_stats]"));
+            .Replace("[driver_hourly_stats:conv_rate, driver_hourly_stats]", "[driver_hourly_stats]"));
         await repo.WriteDriverParquetAsync();
 
         var loaded = await repo.LoadAsync();
@@ -87,11 +87,11 @@ public sealed class DefinitionValidationTests
     }
 
     [Fact]
-    public async Task Feature_listed_twice_in_a_service_is_reported()
+    public async Task Entry_listed_twice_in_a_service_is_reported()
     {
-        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace(", driver_hourly_stats:acc_rate]", ", driver_hourly_stats]"));
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace(", driver_hourly_stats]", ", driver_hourly_stats:conv_rate]"));
         Assert.Equal(new SourceLocation(File, 21, 47), problem.Location);
-        Assert.Equal("feature service 'driver_activity' lists feature 'driver_hourly_stats:conv_rate' more than once", problem.Message);
+        Assert.Equal("feature service 'driver_activity' lists 'driver_hourly_stats:conv_rate' more than once", problem.Message);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class DefinitionValidationTests
             .Replace("  - name: driver_hourly_stats", "  - name: driver-hourly-stats")
             .Replace("{name: acc_rate,", "{name: 2acc_rate,")
             .Replace("join_key: driver_id", "join_key: driver id")
-            .Replace("driver_hourly_stats:conv_rate, driver_hourly_stats:acc_rate]", "driver-hourly-stats:conv_rate]"));
+            .Replace("driver_hourly_stats:conv_rate, driver_hourly_stats]", "driver-hourly-stats:conv_rate]"));
         await repo.WriteDriverParquetAsync(replace: [new("2acc_rate", "FLOAT", [0f, 0f, 0f]), new("driver id", "BIGINT", [1L, 2L, 3L])]);
 
         var problems = await ProblemsAsync(repo);
@@ -241,9 +241,9 @@ public sealed class DefinitionValidationTests
     [Fact]
     public async Task Scalar_where_a_map_is_expected_is_reported()
     {
-        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace("      - {name: avg_daily_trips, type: int64}", "      - avg_daily_trips"));
-        Assert.Equal(new SourceLocation(File, 18, 9), problem.Location);
-        Assert.Equal("each feature of feature view 'driver_hourly_stats' must be a map of key: value pairs, not the value 'avg_daily_trips'", problem.Message);
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace("      - {name: acc_rate, type: float32}", "      - acc_rate"));
+        Assert.Equal(new SourceLocation(File, 17, 9), problem.Location);
+        Assert.Equal("each feature of feature view 'driver_hourly_stats' must be a map of key: value pairs, not the value 'acc_rate'", problem.Message);
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public sealed class DefinitionValidationTests
         var problems = await ProblemsAsync(TestRepository.DriverDefinitions
             .Replace("value_type: int64", "value_type: int46")
             .Replace("    ttl: 1d", "    ttl: 1x")
-            .Replace(", driver_hourly_stats:acc_rate]", ", driver_hourly:acc_rate]"));
+            .Replace(", driver_hourly_stats]", ", driver_hourly]"));
 
         Assert.Equal(3, problems.Count);
         Assert.Equal([4, 14, 21], problems.Select(p => p.Location.Line));

@@ -90,7 +90,7 @@ public sealed class TestRepository : IDisposable
               - {name: avg_daily_trips, type: int64}
         feature_services:
           - name: driver_activity
-            features: [driver_hourly_stats:conv_rate, driver_hourly_stats:acc_rate]
+            features: [driver_hourly_stats:conv_rate, driver_hourly_stats]
         """;
 
     public Task<LoadedRepository> LoadAsync(ConfigOverrides? overrides = null, IReadOnlyDictionary<string, string>? environment = null) =>
