@@ -45,7 +45,8 @@ internal static class TrainingSetPlanner
         var definitions = request.Definitions;
         var viewOrder = new List<FeatureViewDefinition>();
         var resolved = new List<(FeatureReference Reference, FeatureViewDefinition View, FeatureDefinition Feature)>();
-        foreach (var reference in request.Features)
+        // The same reference twice (e.g. a service listing a feature and its whole view) is one column.
+        foreach (var reference in request.Features.Distinct())
         {
             var view = definitions.GetFeatureView(reference.View);
             var feature = view.FindFeature(reference.Feature)

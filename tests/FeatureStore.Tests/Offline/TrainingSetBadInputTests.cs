@@ -6,13 +6,17 @@ using FeatureStore.Tests.Infrastructure;
 namespace FeatureStore.Tests.Offline;
 
 /// <summary>Every kind of bad input fails with a message naming the culprit, and leaves no output file behind.</summary>
-public sealed class TrainingSetBadInputTests
+public sealed class TrainingSetBadInputTests : IDisposable
 {
+    private PointInTimeScenario? _scenario;
+
+    public void Dispose() => _scenario?.Dispose();
+
     private static readonly DateTime T0 = new(2024, 3, 1, 1, 0, 0, DateTimeKind.Utc);
 
-    private static async Task<(PointInTimeScenario Scenario, TrainingSetRequest Request)> SetUpAsync()
+    private async Task<(PointInTimeScenario Scenario, TrainingSetRequest Request)> SetUpAsync()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 11, entityRows: 20, sourceRows: 60);
+        var scenario = _scenario = await PointInTimeScenario.CreateAsync(seed: 11, entityRows: 20, sourceRows: 60);
         var request = new TrainingSetRequest
         {
             Definitions = scenario.Definitions,

@@ -19,7 +19,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Features_follow_entity_columns_in_request_order_with_declared_types()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 21, entityRows: 30, sourceRows: 80);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 21, entityRows: 30, sourceRows: 80);
 
         var result = await new DuckDbOfflineStore().WriteTrainingSetAsync(
             RequestFor(scenario, "customer_profile:tier", "driver_stats:trips", "pair_stats:score", "customer_profile:balance", "driver_stats:conv_rate"));
@@ -34,7 +34,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Full_feature_names_are_view__feature()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 22, entityRows: 30, sourceRows: 80);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 22, entityRows: 30, sourceRows: 80);
 
         var result = await new DuckDbOfflineStore().WriteTrainingSetAsync(
             RequestFor(scenario, "driver_stats", "customer_profile:balance") with { FullFeatureNames = true });
@@ -46,7 +46,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Empty_entity_file_gives_an_empty_training_set_with_the_full_schema()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 23, entityRows: 5, sourceRows: 40);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 23, entityRows: 5, sourceRows: 40);
         var empty = Path.Combine(scenario.Root, "empty.parquet");
         await PointInTimeScenario.WriteEntitiesAsync(empty, [], zoned: false);
 
@@ -62,7 +62,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Empty_csv_entity_file_gives_an_empty_training_set()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 24, entityRows: 5, sourceRows: 40);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 24, entityRows: 5, sourceRows: 40);
         var empty = Path.Combine(scenario.Root, "empty.csv");
         await File.WriteAllTextAsync(empty, "driver_id,customer_id,event_timestamp,label\n");
 
@@ -76,7 +76,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Lineage_is_stored_in_the_parquet_metadata_and_reads_back()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 25, entityRows: 40, sourceRows: 80);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 25, entityRows: 40, sourceRows: 80);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var result = await new DuckDbOfflineStore().WriteTrainingSetAsync(RequestFor(scenario, "driver_stats:conv_rate", "customer_profile:tier") with
@@ -110,7 +110,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Lineage_keys_are_readable_with_plain_duckdb_sql()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 26, entityRows: 10, sourceRows: 40);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 26, entityRows: 10, sourceRows: 40);
         var result = await new DuckDbOfflineStore().WriteTrainingSetAsync(RequestFor(scenario, "driver_stats:trips") with { RegistryVersion = 3 });
 
         // The query documented in docs/training-sets.md.
@@ -125,7 +125,7 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Output_replaces_an_existing_file_and_leaves_no_temporary_files()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 27, entityRows: 10, sourceRows: 40);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 27, entityRows: 10, sourceRows: 40);
         var request = RequestFor(scenario, "driver_stats:trips");
         Directory.CreateDirectory(Path.GetDirectoryName(request.OutputPath)!);
         await File.WriteAllTextAsync(request.OutputPath, "old");
@@ -139,12 +139,16 @@ public sealed class TrainingSetOutputTests
     [Fact]
     public async Task Explicit_memory_limit_temp_directory_and_threads_are_applied()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 28, entityRows: 300, sourceRows: 600);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 28, entityRows: 300, sourceRows: 600);
         var spill = Directory.CreateTempSubdirectory("fs-spill-").FullName;
 
         var result = await new DuckDbOfflineStore(new OfflineStoreOptions { MemoryLimit = "64MB", TempDirectory = spill, Threads = 1 })
             .WriteTrainingSetAsync(RequestFor(scenario, "driver_stats", "pair_stats:score"));
 
         Assert.Equal(300, result.RowCount);
+        Assert.Empty(Directory.GetFiles(spill, "*", SearchOption.AllDirectories)); // DuckDB cleans up its spill files
+        Directory.Delete(spill, recursive: true);
+        await Assert.ThrowsAsync<FeatureStore.Core.Errors.UserInputException>(() =>
+            new DuckDbOfflineStore(new OfflineStoreOptions { MemoryLimit = "lots" }).WriteTrainingSetAsync(RequestFor(scenario, "driver_stats")));
     }
 }

@@ -47,6 +47,7 @@ public sealed class TrainingSetSemanticsTests
             AsOfCreated = asOfCreated,
         });
         var table = await TrainingSetFiles.ReadAsync(output);
+        Directory.Delete(root, recursive: true);
         return table.Rows.Select(r => r[2]).ToArray();
     }
 
