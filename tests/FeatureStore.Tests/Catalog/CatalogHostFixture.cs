@@ -1,13 +1,12 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Registry;
-using FeatureStore.Protos.V1;
+using FeatureStore.Server;
+using FeatureStore.Server.Configuration;
 using FeatureStore.Tests.Cli;
 using FeatureStore.Tests.Infrastructure;
 using FeatureStore.Tests.SampleData;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 
 namespace FeatureStore.Tests.Catalog;
 
@@ -54,22 +53,18 @@ public sealed class CatalogHostFixture : IAsyncLifetime
         await registry.RecordMaterializationAsync(new ViewMaterializationState(
             "customer_profile", old, old.AddMinutes(1), old.AddDays(-2), old, 10, TimeSpan.FromSeconds(1)));
 
-        // TEMPORARY until ServerHost lands on main.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k =>
+        _app = ServerHost.Build(new ServerOptions
         {
-            k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
-            k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            RepositoryPath = RepositoryFolder,
+            HttpPort = 0,
+            GrpcPort = 0,
+            RedisConnectionString = _redis.ConnectionString,
         });
-        builder.Services.AddSingleton<IRegistry>(registry);
-        FeatureStore.Server.Catalog.CatalogRegistration.AddCatalog(builder.Services);
-        _app = builder.Build();
-        FeatureStore.Server.Catalog.CatalogRegistration.MapCatalog(_app);
         await _app.StartAsync();
-        var addresses = _app.Urls.ToArray();
-        HttpAddress = new Uri(addresses[0]);
-        Http = new HttpClient { BaseAddress = HttpAddress };
-        _channel = GrpcChannel.ForAddress(addresses[1]);
+        var endpoints = _app.Endpoints();
+        HttpAddress = endpoints.HttpAddress;
+        Http = new HttpClient { BaseAddress = endpoints.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _channel = GrpcChannel.ForAddress(endpoints.GrpcAddress);
         Grpc = new Protos.V1.Catalog.CatalogClient(_channel);
     }
 
