@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Health;
 using FeatureStore.Server.Metrics;
@@ -23,6 +24,7 @@ public static class ServerHost
         new MetricsModule(),
         new HealthModule(),
         new ServingModule(),
+        new CatalogModule(),
     ];
 
     /// <summary>Builds from command-line flags over environment variables over <c>featurestore.yaml</c>.</summary>
