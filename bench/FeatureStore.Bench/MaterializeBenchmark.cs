@@ -54,7 +54,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
             Require(await CliApplication.RunAsync(["apply", "--repo", root], TextWriter.Null, Console.Error), "apply");
 
             var selection = await MeasureSelectionAsync(root, end);
-            Console.WriteLine($"DuckDB selection (latest row per key, counted, not transferred): {selection.Elapsed.TotalSeconds:0.00} s for {selection.Rows:N0} keys");
+            Console.WriteLine($"DuckDB selection (the engine's query run inside DuckDB, rows hashed, not transferred): {selection.Elapsed.TotalSeconds:0.00} s for {selection.Rows:N0} keys");
 
             GC.Collect();
             ResetPeakRss();
@@ -81,7 +81,6 @@ internal sealed class MaterializeBenchmark : IBenchmark
 
             await DeleteProjectAsync(redis, Project);
             await DeleteProjectAsync(redis, RawProject);
-            if (Environment.GetEnvironmentVariable("BENCH_KEEP") is { } keep) { Directory.CreateDirectory(keep); foreach (var f in Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/redis/"))) { var t = Path.Combine(keep, Path.GetRelativePath(root, f)); Directory.CreateDirectory(Path.GetDirectoryName(t)!); File.Copy(f, t, true); } }
             return 0;
         }
         finally
@@ -180,13 +179,15 @@ internal sealed class MaterializeBenchmark : IBenchmark
         }
         var query = LatestRowsQuery.Create(definitions, view, LatestRowsQuery.KeyOrder(definitions, view), root, hasStart: true, columns);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM ({query.Sql})";
+        // Every column of every selected row is hashed, so DuckDB cannot prune any of the work.
+        command.CommandText = $"SELECT count(*), sum(hash(x)) FROM ({query.Sql}) x";
         command.Parameters.Add(new DuckDBParameter("path", query.Path));
         command.Parameters.Add(new DuckDBParameter("start", end.AddDays(-30).UtcDateTime));
         command.Parameters.Add(new DuckDBParameter("end", end.UtcDateTime));
         var clock = Stopwatch.StartNew();
-        var rows = Convert.ToInt64(await command.ExecuteScalarAsync());
-        return (clock.Elapsed, rows);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (clock.Elapsed, reader.GetInt64(0));
     }
 
     /// <summary>
