@@ -1,4 +1,5 @@
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
 using FeatureStore.Core.PointInTime;
 
@@ -7,7 +8,7 @@ namespace FeatureStore.Core.Materialization;
 /// <summary>
 /// The DuckDB query that selects, in one aggregation pass inside DuckDB, the latest row per entity key of a view
 /// among rows with <c>start &lt;= event_ts &lt;= end</c>: <c>arg_max(struct of the row, version key)</c> with the
-/// version key of <see cref="LatestValueRule.VersionKeySql"/>, so ties resolve exactly as in training sets and all
+/// version key of <see cref="LatestValueRule.NaiveVersionKeySql"/>, so ties resolve exactly as in training sets and all
 /// values of a key come from one row. Columns come out ready for the online encoding:
 /// <code>k0..kn (join keys, entity names sorted) | event µs | created µs or NULL | f0..fm (declared types; timestamps as µs)</code>
 /// Parameters: <c>$path</c>, <c>$end</c> and, when bounded below, <c>$start</c> (UTC timestamps).
@@ -50,11 +51,30 @@ internal sealed class LatestRowsQuery
 
     public int FirstFeatureOrdinal => KeyEntities.Count + 2;
 
+    /// <summary>
+    /// Builds the query for a view whose source has the given columns (name to DuckDB type, from <c>DESCRIBE</c>).
+    /// A column the view needs that the source lacks, or a timestamp column of a non-time type, is a user error.
+    /// Timestamps are compared as naive UTC (<see cref="LatestValueRule.AsUtcNaiveTimestampSql"/>): no per-row
+    /// time-zone conversion on the hot path.
+    /// </summary>
     public static LatestRowsQuery Create(
-        DefinitionSet definitions, FeatureViewDefinition view, IReadOnlyList<EntityDefinition> keyEntities, string repositoryRoot, bool hasStart)
+        DefinitionSet definitions, FeatureViewDefinition view, IReadOnlyList<EntityDefinition> keyEntities, string repositoryRoot,
+        bool hasStart, IReadOnlyDictionary<string, string> columnTypes)
     {
         var source = definitions.GetSource(view.Source);
         var path = source.ResolvePath(repositoryRoot);
+        string Column(string name, string what)
+        {
+            var column = source.ColumnFor(name);
+            return columnTypes.ContainsKey(column)
+                ? column
+                : throw new UserInputException(
+                    $"Feature view '{view.Name}': source '{source.Name}' ({path}) has no column '{column}' ({what}); it has: {string.Join(", ", columnTypes.Keys)}.");
+        }
+        string Timestamp(string column, string what) =>
+            LatestValueRule.AsUtcNaiveTimestampSql(Quote(column), columnTypes[column])
+            ?? throw new UserInputException(
+                $"Feature view '{view.Name}': column '{column}' ({what}) of source '{source.Name}' has type {columnTypes[column]}, which is not a timestamp.");
 
         var projections = new List<string>();
         var keyNames = new List<string>();
@@ -63,18 +83,24 @@ internal sealed class LatestRowsQuery
             var entity = keyEntities[k];
             var name = $"__fs_k{k}";
             keyNames.Add(name);
-            projections.Add($"CAST({Quote(source.ColumnFor(entity.JoinKey))} AS {DuckType(entity.ValueType)}) AS {name}");
+            var column = Column(entity.JoinKey, $"join key of entity '{entity.Name}'");
+            projections.Add(entity.ValueType.Scalar == ScalarType.Timestamp
+                ? $"{Timestamp(column, $"join key of entity '{entity.Name}'")} AS {name}"
+                : $"CAST({Quote(column)} AS {DuckType(entity.ValueType)}) AS {name}");
         }
-        projections.Add($"{LatestValueRule.AsUtcTimestampSql(Quote(source.TimestampField))} AS {EventColumn}");
+        projections.Add($"{Timestamp(Column(source.TimestampField, "event timestamp"), "event timestamp")} AS {EventColumn}");
         var hasCreated = source.CreatedTimestampField is not null;
         if (hasCreated)
         {
-            projections.Add($"{LatestValueRule.AsUtcTimestampSql(Quote(source.CreatedTimestampField!))} AS {CreatedColumn}");
+            projections.Add($"{Timestamp(Column(source.CreatedTimestampField!, "created timestamp"), "created timestamp")} AS {CreatedColumn}");
         }
         for (var f = 0; f < view.Features.Count; f++)
         {
             var feature = view.Features[f];
-            projections.Add($"CAST({Quote(source.ColumnFor(feature.Name))} AS {DuckType(feature.Type)}) AS __fs_f{f}");
+            var column = Column(feature.Name, $"feature '{feature.Name}'");
+            projections.Add(feature.Type is { Scalar: ScalarType.Timestamp, IsList: false }
+                ? $"{Timestamp(column, $"feature '{feature.Name}'")} AS __fs_f{f}"
+                : $"CAST({Quote(column)} AS {DuckType(feature.Type)}) AS __fs_f{f}");
         }
 
         var structFields = new List<string> { $"e := {EventColumn}" };
@@ -84,9 +110,9 @@ internal sealed class LatestRowsQuery
         }
         structFields.AddRange(view.Features.Select((_, f) => $"f{f} := __fs_f{f}"));
 
-        var window = LatestValueRule.InWindowSql(EventColumn, hasStart ? "CAST($start AS TIMESTAMPTZ)" : null, "CAST($end AS TIMESTAMPTZ)");
+        var window = LatestValueRule.InWindowSql(EventColumn, hasStart ? "CAST($start AS TIMESTAMP)" : null, "CAST($end AS TIMESTAMP)");
         var keysNotNull = string.Join(" AND ", keyNames.Select(k => $"{k} IS NOT NULL"));
-        var versionKey = LatestValueRule.VersionKeySql(EventColumn, hasCreated ? CreatedColumn : null);
+        var versionKey = LatestValueRule.NaiveVersionKeySql(EventColumn, hasCreated ? CreatedColumn : null);
         var keyList = string.Join(", ", keyNames);
 
         var outputs = new List<string>(keyNames.Select((k, i) => keyEntities[i].ValueType.Scalar == ScalarType.Timestamp ? $"epoch_us({k})" : k))
@@ -123,7 +149,7 @@ internal sealed class LatestRowsQuery
         return new LatestRowsQuery(view, source, keyEntities, path, sql, countSql);
     }
 
-    /// <summary>The DuckDB type a declared feature or key type is cast to; timestamps are normalized to UTC.</summary>
+    /// <summary>The DuckDB type a declared feature or key type is cast to (timestamp lists: zoned, read back as µs).</summary>
     public static string DuckType(FeatureType type)
     {
         var scalar = type.Scalar switch

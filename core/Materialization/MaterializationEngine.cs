@@ -56,7 +56,7 @@ public sealed class MaterializationEngine
         foreach (var view in views)
         {
             states.TryGetValue(view.Name, out var state);
-            var plan = PlanView(definitions, view, request, state);
+            var plan = await PlanViewAsync(duck, definitions, view, request, state, cancellationToken).ConfigureAwait(false);
             if (plan.SkippedReason is null)
             {
                 await CheckSourceAsync(duck, plan, cancellationToken).ConfigureAwait(false);
@@ -126,7 +126,9 @@ public sealed class MaterializationEngine
         return selected;
     }
 
-    private ViewPlan PlanView(DefinitionSet definitions, FeatureViewDefinition view, MaterializationRequest request, ViewMaterializationState? state)
+    private static async Task<ViewPlan> PlanViewAsync(
+        DuckDBConnection duck, DefinitionSet definitions, FeatureViewDefinition view, MaterializationRequest request,
+        ViewMaterializationState? state, CancellationToken cancellationToken)
     {
         var keyEntities = LatestRowsQuery.KeyOrder(definitions, view);
         DateTimeOffset? start;
@@ -147,8 +149,34 @@ public sealed class MaterializationEngine
         {
             start = view.Ttl > TimeSpan.Zero ? request.End - view.Ttl : null;
         }
-        var query = LatestRowsQuery.Create(definitions, view, keyEntities, request.RepositoryRoot, hasStart: start is not null);
+        var source = definitions.GetSource(view.Source);
+        var path = source.ResolvePath(request.RepositoryRoot);
+        var columns = await DescribeSourceAsync(duck, view, source, path, cancellationToken).ConfigureAwait(false);
+        var query = LatestRowsQuery.Create(definitions, view, keyEntities, request.RepositoryRoot, hasStart: start is not null, columns);
         return new ViewPlan(view, query, start, request.End, state, skipped);
+    }
+
+    /// <summary>Column names and DuckDB types of a source (reads Parquet metadata only).</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> DescribeSourceAsync(
+        DuckDBConnection duck, FeatureViewDefinition view, SourceDefinition source, string path, CancellationToken cancellationToken)
+    {
+        await using var command = duck.CreateCommand();
+        command.CommandText = "DESCRIBE SELECT * FROM read_parquet($path)";
+        command.Parameters.Add(new DuckDBParameter("path", path));
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                columns[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        catch (DuckDBException ex)
+        {
+            throw new UserInputException($"Feature view '{view.Name}': reading source '{source.Name}' ({path}) failed: {ex.Message}", ex);
+        }
+        return columns;
     }
 
     private async Task<DuckDBConnection> OpenDuckDbAsync(CancellationToken cancellationToken)

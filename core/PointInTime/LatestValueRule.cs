@@ -88,7 +88,8 @@ public static class LatestValueRule
     /// The DuckDB predicate of a materialization window: <c>start &lt;= event_ts &lt;= end</c>, both inclusive, no lower
     /// bound when <paramref name="startSql"/> is null. The winner per key among these rows (greatest
     /// <see cref="VersionKeySql"/>) is the value as of <c>end</c>, which online reads then re-check with
-    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of type TIMESTAMPTZ.
+    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of one timestamp flavour (TIMESTAMPTZ,
+    /// or naive TIMESTAMP holding UTC).
     /// </summary>
     public static string InWindowSql(string eventTimestampSql, string? startSql, string endSql) =>
         startSql is null

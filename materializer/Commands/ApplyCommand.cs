@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Materializer.Cli;
 
@@ -35,6 +36,20 @@ internal sealed class ApplyCommand : ICliVerb
             }
             await context.Output.WriteLineAsync();
             await context.Output.WriteLineAsync($"Applied version {version.Number} (hash {version.ShortHash()}): {DiffFormatter.Summarize(version.Diff)}");
+
+            // Online store: free the Redis data of views removed, turned offline or changed (best effort; see OnlineDataCleanup).
+            if (OnlineDataCleanup.IsNeeded(version.Diff))
+            {
+                var (removed, warning) = await OnlineDataCleanup.AfterApplyAsync(repository.Config, version.Definitions, context.LoggerFactory, cancellationToken);
+                if (removed is not null)
+                {
+                    await context.Output.WriteLineAsync(removed);
+                }
+                if (warning is not null)
+                {
+                    await context.Error.WriteLineAsync(warning);
+                }
+            }
             return CliApplication.Success;
         });
         return command;

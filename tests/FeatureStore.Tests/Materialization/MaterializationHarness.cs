@@ -115,11 +115,16 @@ internal sealed class MaterializationHarness : IAsyncDisposable
         {
             keys.Add(key);
         }
+        var ordered = keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal).ToArray();
+        // Pipelined: every request first, then the answers.
+        var expiries = ordered.Select(k => database.ExecuteAsync("PEXPIRETIME", k)).ToArray();
+        var hashes = ordered.Select(k => database.HashGetAllAsync(k)).ToArray();
+        await Task.WhenAll(expiries.Cast<Task>().Concat(hashes));
         var text = new StringBuilder();
-        foreach (var key in keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal))
+        for (var i = 0; i < ordered.Length; i++)
         {
-            text.Append(Convert.ToHexString((byte[])key!)).Append(" exp=").Append((long)await database.ExecuteAsync("PEXPIRETIME", key)).Append('\n');
-            foreach (var entry in (await database.HashGetAllAsync(key)).OrderBy(e => (string)e.Name!, StringComparer.Ordinal))
+            text.Append(Convert.ToHexString((byte[])ordered[i]!)).Append(" exp=").Append((long)expiries[i].Result).Append('\n');
+            foreach (var entry in hashes[i].Result.OrderBy(e => (string)e.Name!, StringComparer.Ordinal))
             {
                 text.Append("  ").Append((string)entry.Name!).Append('=').Append(Convert.ToHexString((byte[])entry.Value!)).Append('\n');
             }
@@ -139,6 +144,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
         null => "null",
         string s => $"str:{s}",
         byte[] b => $"bytes:{Convert.ToHexString(b)}",
+        Stream stream => $"bytes:{Convert.ToHexString(ReadAll(stream))}",
         bool b => $"bool:{b}",
         int i => $"i32:{i}",
         long l => $"i64:{l}",
@@ -149,6 +155,13 @@ internal sealed class MaterializationHarness : IAsyncDisposable
         System.Collections.IEnumerable list => "[" + string.Join(",", list.Cast<object?>().Select(Normalize)) + "]",
         _ => $"{value.GetType().Name}:{value}",
     };
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 
     public async ValueTask DisposeAsync()
     {

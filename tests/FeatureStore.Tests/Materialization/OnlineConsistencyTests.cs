@@ -1,4 +1,6 @@
+using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -6,8 +8,8 @@ namespace FeatureStore.Tests.Materialization;
 
 /// <summary>
 /// The materializer's contract: after materializing up to T, the online value of every entity as of T equals the
-/// point-in-time value for (entity, T). Checked against a nested-loop reference over seeded random data with ties,
-/// nulls, TTL edges and a composite key.
+/// point-in-time value for (entity, T): checked against a nested-loop reference and against the offline store's
+/// training set, over seeded random data with ties, nulls, TTL edges and a composite key.
 /// </summary>
 [Collection(RedisCollection.Name)]
 public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper output)
@@ -150,10 +152,59 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
         return best;
     }
 
+    /// <summary>The offline store's answer for (entity, T): a training set whose every entity row is at T.</summary>
+    private static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
+    {
+        var entityFile = Path.Combine(harness.Root, "entities", $"{Guid.NewGuid():N}.parquet");
+        var rows = keyColumns[0].Values.Length;
+        var columns = keyColumns
+            .Select(c => new TestColumn(c.Key, c.Values[0] is string ? "VARCHAR" : "BIGINT", c.Values))
+            .Append(new TestColumn("event_timestamp", "TIMESTAMP", Enumerable.Repeat<object?>(T, rows).ToArray()))
+            .ToArray();
+        await TestParquet.WriteAsync(entityFile, columns);
+        var output = Path.Combine(harness.Root, "out", $"{Guid.NewGuid():N}.parquet");
+        var references = harness.Definitions.ResolveReferences(features);
+        await new DuckDbOfflineStore().WriteTrainingSetAsync(new TrainingSetRequest
+        {
+            Definitions = harness.Definitions,
+            RepositoryRoot = harness.Root,
+            Features = references,
+            EntityFile = entityFile,
+            OutputPath = output,
+            FullFeatureNames = true,
+        });
+
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", references.Select(r => $"\"{r.ColumnName(true)}\""))} FROM read_parquet($path)";
+        command.Parameters.Add(new DuckDBParameter("path", output));
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var values = new object?[references.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                if (values[i] is Stream blob)
+                {
+                    // A BLOB stream points into the current chunk: copy it before moving on.
+                    using var copy = new MemoryStream();
+                    blob.CopyTo(copy);
+                    values[i] = copy.ToArray();
+                }
+            }
+            result.Add(values);
+        }
+        Assert.Equal(rows, result.Count);
+        return result;
+    }
+
     [Theory]
     [InlineData("range", 11)]
     [InlineData("incremental", 12)]
-    public async Task Online_values_as_of_T_equal_point_in_time_values_for_every_entity(string mode, int seed)
+    public async Task Online_values_as_of_T_equal_reference_and_training_set_values_for_every_entity(string mode, int seed)
     {
         await using var harness = new MaterializationHarness(redis.Connection);
         var (drivers, customers, pairs) = await SeedAsync(harness, seed);
@@ -170,6 +221,7 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
         {
             var features = view.Features.Select(f => $"{view.Name}:{f.Name}").ToArray();
             var read = await harness.ReadAsync(features, asOf, columns);
+            var training = await TrainingSetAsync(harness, features, columns);
             for (var row = 0; row < keys.Length; row++)
             {
                 var expected = Reference(harness.RowsOf(view.Name), keys[row], T, view.Ttl);
@@ -177,10 +229,11 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
                 {
                     var want = MaterializationHarness.Normalize(expected?.Values[f]);
                     var got = MaterializationHarness.Normalize(read.Columns[f][row].Value);
+                    var offline = MaterializationHarness.Normalize(training[row][f]);
                     compared++;
-                    if (want != got)
+                    if (want != got || offline != got)
                     {
-                        mismatches.Add($"{features[f]} key [{string.Join(",", keys[row])}]: expected {want}, online {got} ({read.Columns[f][row].Status})");
+                        mismatches.Add($"{features[f]} key [{string.Join(",", keys[row])}]: reference {want}, training set {offline}, online {got} ({read.Columns[f][row].Status})");
                     }
                 }
             }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using FeatureStore.Core.Loading;
+using FeatureStore.Core.Registry;
+using FeatureStore.Materializer.Cli;
+using FeatureStore.Materializer.Progress;
+
+namespace FeatureStore.Materializer.Commands;
+
+/// <summary>
+/// <c>featurestore status</c>: per online view of the applied registry, its materialization watermark, last run
+/// time, rows written and duration ("never" for views not materialized yet).
+/// </summary>
+internal sealed class StatusCommand : ICliVerb
+{
+    private static readonly string[] Header = ["VIEW", "WATERMARK", "LAST RUN", "ROWS", "DURATION"];
+
+    public Command Build(CliContext context)
+    {
+        var repo = CommonOptions.Repo();
+        var command = new Command("status", "Show each online view's materialization watermark, last run, rows written and duration")
+        {
+            repo,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var config = RepositoryLoader.LoadConfig(parseResult.GetValue(repo) ?? ".");
+            var registry = FileRegistry.ForConfig(config, context.LoggerFactory);
+            var current = await registry.GetCurrentAsync(cancellationToken);
+            var states = (await registry.GetMaterializationStateAsync(cancellationToken)).ToDictionary(s => s.View, StringComparer.Ordinal);
+            if (current is null)
+            {
+                await context.Output.WriteLineAsync($"Nothing applied to the registry at {registry.Folder} yet; run 'featurestore apply' first.");
+                return CliApplication.Success;
+            }
+            var rows = new List<string[]> { Header };
+            foreach (var view in current.Definitions.FeatureViews.Where(v => v.Online))
+            {
+                rows.Add(states.TryGetValue(view.Name, out var state)
+                    ? [
+                        view.Name,
+                        state.Watermark is { } w ? MaterializationRunner.Time(w) : "-",
+                        state.LastRunAt is { } at ? MaterializationRunner.Time(at) : "-",
+                        state.RowsWritten.ToString("N0", CultureInfo.InvariantCulture),
+                        state.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s",
+                    ]
+                    : [view.Name, "never", "-", "0", "-"]);
+            }
+            var widths = Enumerable.Range(0, Header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                await context.Output.WriteLineAsync(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+            }
+            return CliApplication.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Loading;
+using FeatureStore.Core.Materialization;
+using FeatureStore.Core.Online;
+using FeatureStore.Core.Registry;
+using FeatureStore.Materializer.Cli;
+using Microsoft.Extensions.Logging;
+
+namespace FeatureStore.Materializer.Progress;
+
+/// <summary>
+/// What <c>materialize</c> and <c>materialize-incremental</c> share: definitions from the applied registry, config
+/// from featurestore.yaml (+ environment, + <c>--redis</c>), the engine, a progress bar on a terminal, and one summary
+/// line per view at the end.
+/// </summary>
+internal static class MaterializationRunner
+{
+    public static async Task<int> RunAsync(
+        CliContext context, string repository, string? redis, string? startText, string endText, string? viewsText, bool wait,
+        CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        DateTimeOffset? start = startText is null ? null : MaterializationTime.Parse(startText, "--start", now);
+        var end = MaterializationTime.Parse(endText, "--end", now);
+        var views = viewsText?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        var config = RepositoryLoader.LoadConfig(repository, new ConfigOverrides(RedisConnectionString: redis));
+        var registry = FileRegistry.ForConfig(config, context.LoggerFactory);
+        var current = await registry.GetCurrentAsync(cancellationToken)
+                      ?? throw new UserInputException(
+                          $"Nothing has been applied to the registry at {config.RegistryPath}; run 'featurestore apply --repo {repository}' first.");
+
+        await using var store = await RedisOnlineStore.ConnectAsync(
+            config.RedisConnectionString, logger: context.LoggerFactory.CreateLogger<RedisOnlineStore>(), cancellationToken: cancellationToken);
+        var engine = new MaterializationEngine(
+            store, registry, context.LoggerFactory.CreateLogger<MaterializationEngine>(),
+            new MaterializationOptions { EstimateTotals = context.Interactive });
+        var request = new MaterializationRequest
+        {
+            Definitions = current.Definitions,
+            RepositoryRoot = config.Root,
+            Start = start,
+            End = end,
+            Views = views,
+            WaitForLock = wait,
+        };
+
+        var summaries = context.Interactive
+            ? await TerminalProgress.RunAsync(progress => engine.RunAsync(request, progress, cancellationToken))
+            : await engine.RunAsync(request, null, cancellationToken);
+
+        if (summaries.Count == 0)
+        {
+            await context.Output.WriteLineAsync("No online feature views to materialize.");
+        }
+        foreach (var summary in summaries)
+        {
+            await context.Output.WriteLineAsync(FormatSummary(summary));
+        }
+        return CliApplication.Success;
+    }
+
+    public static string FormatSummary(ViewMaterializationSummary s)
+    {
+        var window = $"{(s.Start is { } start ? Time(start) : "the earliest data")} .. {Time(s.End)}";
+        if (s.SkippedReason is not null)
+        {
+            return $"{s.View}: skipped, {s.SkippedReason}";
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} older than Redis) " +
+            $"for {window} in {s.Duration.TotalSeconds:0.00} s ({s.RowsPerSecond:N0} rows/s); watermark {(s.Watermark is { } w ? Time(w) : "-")}");
+    }
+
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture);
+}
