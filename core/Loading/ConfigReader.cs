@@ -38,13 +38,15 @@ internal static class ConfigReader
         return root;
     }
 
+    public static string ConfigPath(string root) => Path.Combine(root, RepositoryFiles.ConfigFileName);
+
     /// <summary>The settings, or null when problems (recorded in <paramref name="problems"/>) prevent building them.</summary>
-    public static async Task<RepositoryConfig?> ReadAsync(
-        string root, ConfigOverrides overrides, Func<string, string?> environment, ProblemList problems, CancellationToken cancellationToken)
+    public static RepositoryConfig? Read(
+        string root, string text, ConfigOverrides overrides, Func<string, string?> environment, ProblemList problems)
     {
         var file = RepositoryFiles.ConfigFileName;
         var before = problems.Count;
-        var documents = await YamlDocumentReader.ReadAsync(Path.Combine(root, file), file, problems, cancellationToken);
+        var documents = YamlDocumentReader.Parse(text, file, problems);
         if (problems.Count > before)
         {
             return null;

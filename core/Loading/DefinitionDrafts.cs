@@ -61,4 +61,12 @@ internal sealed class DraftSet
     public List<SourceDraft> Sources { get; } = [];
     public List<FeatureViewDraft> FeatureViews { get; } = [];
     public List<FeatureServiceDraft> FeatureServices { get; } = [];
+
+    public void Add(DraftSet other)
+    {
+        Entities.AddRange(other.Entities);
+        Sources.AddRange(other.Sources);
+        FeatureViews.AddRange(other.FeatureViews);
+        FeatureServices.AddRange(other.FeatureServices);
+    }
 }

@@ -70,7 +70,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var entries = reader.Entries(map, EntityKeys, Label(map, "entity"));
         var name = Name(map, entries, "entity");
         var what = Describe("entity", name);
-        var joinKey = reader.Scalar(reader.Required(map, entries, "join_key", what), "join_key");
+        var joinKey = RequiredText(map, entries, "join_key", what);
         CheckName(joinKey, "join key");
         var valueType = Type(reader.Required(map, entries, "value_type", what), "value_type");
         if (valueType is { } t && (t.Value.IsList || !JoinKeyTypes.Contains(t.Value.Scalar)))
@@ -92,8 +92,8 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var entries = reader.Entries(map, SourceKeys, Label(map, "source"));
         var name = Name(map, entries, "source");
         var what = Describe("source", name);
-        var path = reader.Scalar(reader.Required(map, entries, "path", what), "path");
-        var timestamp = reader.Scalar(reader.Required(map, entries, "timestamp_field", what), "timestamp_field");
+        var path = RequiredText(map, entries, "path", what);
+        var timestamp = RequiredText(map, entries, "timestamp_field", what);
         var created = reader.Scalar(YamlNodeReader.Optional(entries, "created_timestamp_field"), "created_timestamp_field");
         var mappingLocations = new Dictionary<string, Located<string>>(StringComparer.Ordinal);
         var mapping = reader.ScalarMap(YamlNodeReader.Optional(entries, "field_mapping"), $"field_mapping of {what}", mappingLocations)
@@ -136,7 +136,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             reader.Problems.Add(group.ElementAt(1).Location, $"{what} lists entity '{group.Key}' twice");
         }
-        var source = reader.Scalar(reader.Required(map, entries, "source", what), "source");
+        var source = RequiredText(map, entries, "source", what);
 
         var ttl = TimeSpan.Zero;
         if (reader.Scalar(YamlNodeReader.Optional(entries, "ttl"), "ttl") is { } ttlText
@@ -221,9 +221,21 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
 
     private Located<string>? Name(YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, string kind, string suffix = "")
     {
-        var name = reader.Scalar(reader.Required(map, entries, "name", $"a {kind}{suffix}"), "name");
+        var name = RequiredText(map, entries, "name", $"a {kind}{suffix}");
         CheckName(name, $"{kind} name");
         return name;
+    }
+
+    /// <summary>A required scalar that must not be empty (an empty quoted string or a variable expanding to nothing).</summary>
+    private Located<string>? RequiredText(YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, string key, string what)
+    {
+        var value = reader.Scalar(reader.Required(map, entries, key, what), key);
+        if (value is { } v && string.IsNullOrWhiteSpace(v.Value))
+        {
+            reader.Problems.Add(v.Location, $"{what} has an empty value for required key '{key}'");
+            return null;
+        }
+        return value;
     }
 
     private void CheckName(Located<string>? name, string what)

@@ -56,8 +56,15 @@ internal static class DefinitionValidator
         foreach (var service in drafts.FeatureServices)
         {
             var what = service.Name is { } n ? $"feature service '{n.Value}'" : "this feature service";
+            // The same entry twice is a slip; a whole view next to one of its features is allowed (it reads as "all of it").
+            var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var reference in service.Features)
             {
+                if (!listed.Add(reference.Value.Trim()))
+                {
+                    problems.Add(reference.Location, $"{what} lists '{reference.Value.Trim()}' more than once");
+                    continue;
+                }
                 CheckServiceReference(reference, what, views, problems);
             }
         }

@@ -26,67 +26,95 @@ internal static class ParquetSchemaChecker
             .GroupBy(e => e.Name!.Value.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-        await using var connection = new DuckDBConnection("DataSource=:memory:");
-        await connection.OpenAsync(cancellationToken);
-        await using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "SET TimeZone = 'UTC'";
-            await setup.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var viewsBySource = drafts.FeatureViews.Where(v => v.Source is not null).ToLookup(v => v.Source!.Value.Value, StringComparer.Ordinal);
+        var resolved = sources.ToDictionary(
+            s => s,
+            s => new SourceDefinition { Name = "_", Path = s.Path!.Value.Value, TimestampField = "_" }.ResolvePath(root));
+        var schemas = await ReadSchemasAsync(resolved.Values.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
 
         foreach (var source in sources)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var name = source.Name!.Value.Value;
-            var columns = await ReadSchemaAsync(connection, root, source, problems, cancellationToken);
-            if (columns is null)
+            var path = source.Path!.Value;
+            var schema = schemas[resolved[source]];
+            if (schema.Columns is not { } columns)
             {
+                problems.Add(path.Location, schema.Error is null
+                    ? $"path '{path.Value}' of source '{name}' matches no file (looked for {resolved[source]})"
+                    : $"cannot read the Parquet files of source '{name}' at '{path.Value}': {schema.Error}");
                 continue;
             }
             CheckSourceColumns(source, name, columns, problems);
-            foreach (var view in drafts.FeatureViews.Where(v => v.Source?.Value == name))
+            foreach (var view in viewsBySource[name])
             {
                 CheckView(view, source, name, columns, entities, problems);
             }
         }
     }
 
-    /// <summary>Column name to DuckDB type, or null after reporting why the files could not be read.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>?> ReadSchemaAsync(
-        DuckDBConnection connection, string root, SourceDraft source, ProblemList problems, CancellationToken cancellationToken)
+    /// <summary>The columns of the Parquet files at a path; null columns mean no file matched, or reading failed (Error).</summary>
+    private sealed record Schema(IReadOnlyDictionary<string, string>? Columns, string? Error);
+
+    /// <summary>
+    /// Reads each distinct path's schema once, a few paths at a time: reading a footer is I/O bound, so a repository with
+    /// many sources does not wait for them one by one. Each worker has its own connection (connections are per thread).
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, Schema>> ReadSchemasAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        var path = source.Path!.Value;
-        var what = $"source '{source.Name!.Value.Value}'";
-        var resolved = new SourceDefinition { Name = "_", Path = path.Value, TimestampField = "_" }.ResolvePath(root);
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, Schema>(StringComparer.Ordinal);
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(paths);
+        await using var database = new DuckDBConnection("DataSource=:memory:");
+        await database.OpenAsync(cancellationToken);
+        var workers = Math.Clamp(Math.Min(Environment.ProcessorCount, paths.Count), 1, 8);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            await using var connection = database.Duplicate();
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "SET TimeZone = 'UTC'", cancellationToken);
+            while (queue.TryDequeue(out var path))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[path] = await ReadSchemaAsync(connection, path, cancellationToken);
+            }
+        }, cancellationToken)));
+        return results;
+    }
+
+    private static async Task<Schema> ReadSchemaAsync(DuckDBConnection connection, string path, CancellationToken cancellationToken)
+    {
         try
         {
             await using (var glob = connection.CreateCommand())
             {
                 glob.CommandText = "SELECT count(*) FROM glob($path)";
-                glob.Parameters.Add(new DuckDBParameter("path", resolved));
-                var count = Convert.ToInt64(await glob.ExecuteScalarAsync(cancellationToken));
-                if (count == 0)
+                glob.Parameters.Add(new DuckDBParameter("path", path));
+                if (Convert.ToInt64(await glob.ExecuteScalarAsync(cancellationToken)) == 0)
                 {
-                    problems.Add(path.Location, $"path '{path.Value}' of {what} matches no file (looked for {resolved})");
-                    return null;
+                    return new Schema(null, null);
                 }
             }
             await using var describe = connection.CreateCommand();
             describe.CommandText = "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($path))";
-            describe.Parameters.Add(new DuckDBParameter("path", resolved));
+            describe.Parameters.Add(new DuckDBParameter("path", path));
             var columns = new Dictionary<string, string>(StringComparer.Ordinal);
             await using var reader = await describe.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 columns[reader.GetString(0)] = reader.GetString(1);
             }
-            return columns;
+            return new Schema(columns, null);
         }
         catch (DbException ex)
         {
-            problems.Add(path.Location, $"cannot read the Parquet files of {what} at '{path.Value}': {FirstLine(ex.Message)}");
-            return null;
+            return new Schema(null, FirstLine(ex.Message));
         }
+    }
+
+    private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void CheckSourceColumns(SourceDraft source, string name, IReadOnlyDictionary<string, string> columns, ProblemList problems)

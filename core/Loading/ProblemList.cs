@@ -14,6 +14,8 @@ internal sealed class ProblemList
 
     public void Add(SourceLocation location, string message) => _problems.Add(new DefinitionProblem(location, message));
 
+    public void Add(ProblemList other) => _problems.AddRange(other._problems);
+
     /// <summary>The problems ordered by file, line and column, the order an editor would show them.</summary>
     public IReadOnlyList<DefinitionProblem> Sorted() => _problems
         .OrderBy(p => p.Location.File, StringComparer.Ordinal)

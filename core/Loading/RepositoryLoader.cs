@@ -32,9 +32,7 @@ public static class RepositoryLoader
     {
         var root = ConfigReader.ResolveRoot(repositoryFolder);
         var problems = new ProblemList();
-        // The file is small and this is called from synchronous code paths; no synchronization context is captured.
-        var config = ConfigReader.ReadAsync(root, overrides ?? ConfigOverrides.None, environment, problems, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        var config = ConfigReader.Read(root, ReadConfigText(root), overrides ?? ConfigOverrides.None, environment, problems);
         problems.ThrowIfAny();
         return config!;
     }
@@ -45,24 +43,76 @@ public static class RepositoryLoader
     {
         var root = ConfigReader.ResolveRoot(repositoryFolder);
         var problems = new ProblemList();
-        var config = await ConfigReader.ReadAsync(root, overrides ?? ConfigOverrides.None, environment, problems, cancellationToken);
+        var (text, readError) = await ReadTextAsync(ConfigReader.ConfigPath(root), cancellationToken);
+        if (readError is not null)
+        {
+            throw new UserInputException($"Cannot read {ConfigReader.ConfigPath(root)}: {readError}");
+        }
+        var config = ConfigReader.Read(root, text!, overrides ?? ConfigOverrides.None, environment, problems);
 
         var drafts = new DraftSet();
         var registry = config?.RegistryPath ?? Path.Combine(root, ConfigReader.DefaultRegistry);
-        foreach (var file in RepositoryFiles.FindDefinitionFiles(root, registry))
+        var files = RepositoryFiles.FindDefinitionFiles(root, registry);
+        // Files are parsed concurrently, each into its own drafts and problems, then merged in path order so objects
+        // and problems come out the same every run.
+        var parsed = new (DraftSet Drafts, ProblemList Problems)[files.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, token) => parsed[i] = await ParseFileAsync(root, files[i], environment, token));
+        foreach (var (fileDrafts, fileProblems) in parsed)
         {
-            var relative = RepositoryFiles.RelativePath(root, file);
-            var documents = await YamlDocumentReader.ReadAsync(file, relative, problems, cancellationToken);
-            var parser = new DefinitionParser(new YamlNodeReader(relative, problems, environment));
-            foreach (var document in documents)
-            {
-                parser.Parse(document, drafts);
-            }
+            drafts.Add(fileDrafts);
+            problems.Add(fileProblems);
         }
         DefinitionValidator.Validate(drafts, problems);
         await ParquetSchemaChecker.CheckAsync(root, drafts, problems, cancellationToken);
 
         problems.ThrowIfAny();
         return new LoadedRepository(config!, DefinitionSetBuilder.Build(config!.Project, drafts));
+    }
+
+    private static async Task<(DraftSet, ProblemList)> ParseFileAsync(
+        string root, string file, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var relative = RepositoryFiles.RelativePath(root, file);
+        var drafts = new DraftSet();
+        var problems = new ProblemList();
+        var (text, error) = await ReadTextAsync(file, cancellationToken);
+        if (error is not null)
+        {
+            problems.Add(new SourceLocation(relative, 1, 1), $"cannot read the file: {error}");
+            return (drafts, problems);
+        }
+        var parser = new DefinitionParser(new YamlNodeReader(relative, problems, environment));
+        foreach (var document in YamlDocumentReader.Parse(text!, relative, problems))
+        {
+            parser.Parse(document, drafts);
+        }
+        return (drafts, problems);
+    }
+
+    private static string ReadConfigText(string root)
+    {
+        try
+        {
+            return File.ReadAllText(ConfigReader.ConfigPath(root));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"Cannot read {ConfigReader.ConfigPath(root)}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<(string? Text, string? Error)> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await File.ReadAllTextAsync(path, cancellationToken), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, ex.Message);
+        }
     }
 }

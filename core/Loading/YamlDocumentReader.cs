@@ -10,23 +10,7 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal static class YamlDocumentReader
 {
-    /// <summary>The root node of each document in the file (none for an empty file).</summary>
-    public static async Task<IReadOnlyList<YamlNode>> ReadAsync(
-        string absolutePath, string relativePath, ProblemList problems, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await File.ReadAllTextAsync(absolutePath, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problems.Add(new SourceLocation(relativePath, 1, 1), $"cannot read the file: {ex.Message}");
-            return [];
-        }
-        return Parse(text, relativePath, problems);
-    }
-
+    /// <summary>The root node of each document in the text (none for an empty file).</summary>
     public static IReadOnlyList<YamlNode> Parse(string text, string relativePath, ProblemList problems)
     {
         var stream = new YamlStream();

@@ -72,7 +72,7 @@ public sealed partial class DuckDbOfflineStore(OfflineStoreOptions? options = nu
             }
             catch (DuckDBException ex)
             {
-                throw new UserInputException($"Cannot read entity file '{entityPath}' as Parquet: {ex.Message}", ex);
+                throw new UserInputException($"Cannot read entity file '{entityPath}' as Parquet: {DuckDbMessages.Trim(ex.Message)}", ex);
             }
 
             var planned = await TrainingSetPlanner.PlanAsync(connection, request, entityColumns, entityPath, cancellationToken);
@@ -202,7 +202,7 @@ public sealed partial class DuckDbOfflineStore(OfflineStoreOptions? options = nu
         }
         catch (DuckDBException ex)
         {
-            throw new UserInputException($"Cannot read entity file '{entityPath}' as CSV (a header row, comma-separated, double quotes): {ex.Message}", ex);
+            throw new UserInputException($"Cannot read entity file '{entityPath}' as CSV (a header row, comma-separated, double quotes): {DuckDbMessages.Trim(ex.Message)}", ex);
         }
     }
 
@@ -219,9 +219,9 @@ public sealed partial class DuckDbOfflineStore(OfflineStoreOptions? options = nu
         }
         if (ex.ErrorType == DuckDBErrorType.Io && (ex.Message.Contains(tempOutput, StringComparison.Ordinal) || ex.Message.Contains(tempDirectory, StringComparison.Ordinal)))
         {
-            return new StoreUnavailableException($"Cannot write the training set: {ex.Message}", ex);
+            return new StoreUnavailableException($"Cannot write the training set: {DuckDbMessages.Trim(ex.Message)}", ex);
         }
-        return new UserInputException($"Building the training set failed: {ex.Message}", ex);
+        return new UserInputException($"Building the training set failed: {DuckDbMessages.Trim(ex.Message)}", ex);
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)

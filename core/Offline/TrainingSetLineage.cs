@@ -108,7 +108,7 @@ public sealed record TrainingSetLineage
         }
         catch (DuckDBException ex)
         {
-            throw new UserInputException($"Cannot read Parquet metadata of '{parquetPath}': {ex.Message}", ex);
+            throw new UserInputException($"Cannot read Parquet metadata of '{parquetPath}': {DuckDbMessages.Trim(ex.Message)}", ex);
         }
         return FromKeyValueMetadata(metadata, $"'{parquetPath}'");
     }

@@ -45,7 +45,8 @@ internal static class TrainingSetPlanner
         var definitions = request.Definitions;
         var viewOrder = new List<FeatureViewDefinition>();
         var resolved = new List<(FeatureReference Reference, FeatureViewDefinition View, FeatureDefinition Feature)>();
-        foreach (var reference in request.Features)
+        // The same reference twice (e.g. a service listing a feature and its whole view) is one column.
+        foreach (var reference in request.Features.Distinct())
         {
             var view = definitions.GetFeatureView(reference.View);
             var feature = view.FindFeature(reference.Feature)
@@ -78,7 +79,7 @@ internal static class TrainingSetPlanner
             }
             catch (DuckDBException ex)
             {
-                throw new UserInputException($"Cannot read source '{source.Name}' of feature view '{view.Name}' ({path}): {ex.Message}", ex);
+                throw new UserInputException($"Cannot read source '{source.Name}' of feature view '{view.Name}' ({path}): {DuckDbMessages.Trim(ex.Message)}", ex);
             }
             string Where() => $"source '{source.Name}' ({path}) of feature view '{view.Name}'";
             string SourceColumnList() => string.Join(", ", columns.Select(c => c.Name));
@@ -167,7 +168,7 @@ internal static class TrainingSetPlanner
         }
         catch (DuckDBException ex)
         {
-            throw new UserInputException($"Cannot list the files of source '{source.Name}' ({path}): {ex.Message}", ex);
+            throw new UserInputException($"Cannot list the files of source '{source.Name}' ({path}): {DuckDbMessages.Trim(ex.Message)}", ex);
         }
         return files.Count > 0
             ? files

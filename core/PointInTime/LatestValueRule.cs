@@ -144,6 +144,13 @@ public static class LatestValueRule
             : asOfSql;
 
     /// <summary>
+    /// The event timestamp inside a key built by <see cref="NaiveVersionKeySql"/>, so a joined row's TTL can be checked
+    /// without carrying the event timestamp twice.
+    /// </summary>
+    public static string NaiveVersionEventSql(string versionKeySql, bool withCreatedTimestamp) =>
+        withCreatedTimestamp ? $"struct_extract({versionKeySql}, 'e')" : versionKeySql;
+
+    /// <summary>
     /// When a row became visible for <c>--as-of-created</c>: a row is a candidate at T only if both its event and its
     /// created timestamp are &lt;= T, i.e. if <c>greatest(event, created)</c> &lt;= T (a missing created timestamp
     /// means the event timestamp alone).

@@ -1,15 +1,109 @@
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Loading;
+using FeatureStore.Server.Catalog;
+using FeatureStore.Server.Configuration;
+using FeatureStore.Server.Health;
+using FeatureStore.Server.Metrics;
+using FeatureStore.Server.OnlineStore;
+using FeatureStore.Server.Registry;
+using FeatureStore.Server.Serving;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace FeatureStore.Server;
 
 /// <summary>
-/// Builds the web application so that Program.cs and the tests start exactly the same host.
+/// Builds the web application so that Program.cs and the tests start exactly the same host: an HTTP/1.1 listener
+/// (Feast-compatible API, /health, /metrics) and an h2c gRPC listener, both on loopback unless told otherwise.
+/// Each feature of the server is an <see cref="IServerModule"/> listed in <see cref="Modules"/>.
 /// </summary>
 public static class ServerHost
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>The server's features; adding one (e.g. a catalog) is adding a line here.</summary>
+    private static IServerModule[] Modules() =>
+    [
+        new MetricsModule(),
+        new HealthModule(),
+        new ServingModule(),
+        new CatalogModule(),
+    ];
+
+    /// <summary>Builds from command-line flags over environment variables over <c>featurestore.yaml</c>.</summary>
+    public static WebApplication Build(string[] args) =>
+        Build(ServerArguments.Parse(args, ServerArguments.ProcessEnvironment()));
+
+    public static WebApplication Build(ServerOptions options)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var repository = RepositoryLoader.LoadConfig(
+            options.RepositoryPath, new ConfigOverrides(RedisConnectionString: options.RedisConnectionString));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        ConfigureLogging(builder.Logging);
+
+        var endpoints = new ServerEndpoints();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            ListenOptions? http = null;
+            ListenOptions? grpc = null;
+            kestrel.Listen(options.BindAddress, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                http = listen;
+            });
+            kestrel.Listen(options.BindAddress, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                grpc = listen;
+            });
+            endpoints.Attach(http!, grpc!);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(repository);
+        services.AddSingleton(endpoints);
+        services.AddSingleton(new ActiveDefinitions(repository.Project));
+        services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
+        services.AddSingleton(sp => new RedisConnection(
+            repository.RedisConnectionString, options, sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton(StoreFactory.CreateOnlineStore);
+        services.AddHostedService<RegistryWatcher>();
+        services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+
+        var modules = Modules();
+        foreach (var module in modules)
+        {
+            module.AddServices(services, options);
+        }
+
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        foreach (var module in modules)
+        {
+            module.Map(app);
+        }
+        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+            "Feature server for project {Project}: HTTP on {Http}, gRPC on {Grpc}, Redis {Redis}.",
+            repository.Project, endpoints.HttpAddress, endpoints.GrpcAddress, app.Services.GetRequiredService<RedisConnection>().Description));
         return app;
+    }
+
+    /// <summary>The bound listener addresses of a started host (needed with port 0).</summary>
+    public static ServerEndpoints Endpoints(this WebApplication app) => app.Services.GetRequiredService<ServerEndpoints>();
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("FEATURESTORE_LOG_LEVEL"), ignoreCase: true, out var parsed)
+            ? parsed
+            : LogLevel.Information;
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.SetMinimumLevel(level);
+        // Per-request framework logs cost latency and say nothing the metrics do not.
+        logging.AddFilter("Microsoft.AspNetCore", level > LogLevel.Warning ? level : LogLevel.Warning);
+        logging.AddFilter("Grpc", level > LogLevel.Warning ? level : LogLevel.Warning);
     }
 }

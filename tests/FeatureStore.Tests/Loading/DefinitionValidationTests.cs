@@ -74,6 +74,55 @@ public sealed class DefinitionValidationTests
     }
 
     [Fact]
+    public async Task Bare_view_in_a_service_stands_for_all_its_features()
+    {
+        using var repo = TestRepository.Create().Write(File, TestRepository.DriverDefinitions
+            .Replace("[driver_hourly_stats:conv_rate, driver_hourly_stats]", "[driver_hourly_stats]"));
+        await repo.WriteDriverParquetAsync();
+
+        var loaded = await repo.LoadAsync();
+
+        Assert.Equal(["driver_hourly_stats"], loaded.Definitions.FeatureServices[0].Features);
+        Assert.Equal(3, loaded.Definitions.ResolveService("driver_activity").Count);
+    }
+
+    [Fact]
+    public async Task Entry_listed_twice_in_a_service_is_reported()
+    {
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace(", driver_hourly_stats]", ", driver_hourly_stats:conv_rate]"));
+        Assert.Equal(new SourceLocation(File, 21, 47), problem.Location);
+        Assert.Equal("feature service 'driver_activity' lists 'driver_hourly_stats:conv_rate' more than once", problem.Message);
+    }
+
+    [Fact]
+    public async Task Duplicate_key_in_a_map_is_reported()
+    {
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace("    ttl: 1d", "    ttl: 1d\n    ttl: 2d"));
+        Assert.Equal(File, problem.Location.File);
+        Assert.Equal(15, problem.Location.Line);
+        Assert.Contains("invalid YAML: ", problem.Message);
+    }
+
+    [Fact]
+    public async Task Empty_required_value_is_reported()
+    {
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace("path: data/driver_stats.parquet", "path: \"${FS_TEST_EMPTY:-}\""));
+        Assert.Equal(new SourceLocation(File, 7, 11), problem.Location);
+        Assert.Equal("source 'driver_stats_source' has an empty value for required key 'path'", problem.Message);
+    }
+
+    [Fact]
+    public async Task Config_and_definition_problems_are_reported_together()
+    {
+        using var repo = TestRepository.Create("project: Bad-Name").Write(File, TestRepository.DriverDefinitions.Replace("    ttl: 1d", "    ttl: 1x"));
+        await repo.WriteDriverParquetAsync();
+
+        var problems = await ProblemsAsync(repo);
+
+        Assert.Equal(["defs.yaml:14:10", "featurestore.yaml:1:10"], problems.Select(p => p.Location.ToString()));
+    }
+
+    [Fact]
     public async Task Invalid_names_are_reported_at_the_name()
     {
         using var repo = TestRepository.Create().Write(File, TestRepository.DriverDefinitions

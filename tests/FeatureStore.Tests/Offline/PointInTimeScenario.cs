@@ -14,7 +14,7 @@ namespace FeatureStore.Tests.Offline;
 /// <item><c>pair_stats</c>: composite key (driver_id, customer_id), naive event + zoned created, TTL 60 min.</item>
 /// </list>
 /// </summary>
-public sealed class PointInTimeScenario
+public sealed class PointInTimeScenario : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -24,6 +24,18 @@ public sealed class PointInTimeScenario
     public required IReadOnlyList<EntityRow> EntityRows { get; init; }
 
     public string EntityParquet => Path.Combine(Root, "entities.parquet");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
 
     public static async Task<PointInTimeScenario> CreateAsync(int seed, int entityRows = 600, int sourceRows = 1500)
     {

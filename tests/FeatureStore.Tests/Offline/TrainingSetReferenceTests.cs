@@ -18,7 +18,7 @@ public sealed class TrainingSetReferenceTests
     [InlineData(3)]
     public async Task Training_set_equals_reference_join_on_random_data(int seed)
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed);
         AssertScenarioCoversEdgeCases(scenario);
 
         var table = await RunAsync(scenario, scenario.EntityParquet, asOfCreated: false);
@@ -31,7 +31,7 @@ public sealed class TrainingSetReferenceTests
     [InlineData(5)]
     public async Task As_of_created_training_set_equals_reference_join_that_ignores_rows_created_after_t(int seed)
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed);
 
         var table = await RunAsync(scenario, scenario.EntityParquet, asOfCreated: true);
 
@@ -45,7 +45,7 @@ public sealed class TrainingSetReferenceTests
     [Fact]
     public async Task Zoned_entity_timestamps_are_compared_as_the_same_utc_instants()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 6);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 6);
         var zoned = Path.Combine(scenario.Root, "entities_zoned.parquet");
         await PointInTimeScenario.WriteEntitiesAsync(zoned, scenario.EntityRows, zoned: true);
 
@@ -57,7 +57,7 @@ public sealed class TrainingSetReferenceTests
     [Fact]
     public async Task Csv_entity_file_with_offset_timestamps_gives_the_reference_result()
     {
-        var scenario = await PointInTimeScenario.CreateAsync(seed: 7);
+        using var scenario = await PointInTimeScenario.CreateAsync(seed: 7);
         var csv = Path.Combine(scenario.Root, "entities.csv");
         await PointInTimeScenario.WriteEntitiesCsvAsync(csv, scenario.EntityRows);
 

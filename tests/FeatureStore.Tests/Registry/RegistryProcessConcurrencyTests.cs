@@ -46,6 +46,26 @@ public sealed partial class RegistryProcessConcurrencyTests : IDisposable
         Assert.Equal(["~ feature view driver_hourly_stats", $"    ~ ttl: {(versions[0].Hash == hashes[0] ? "1d -> 2d" : "2d -> 1d")}"], DiffFormatter.FormatLines(versions[1].Diff));
     }
 
+    /// <summary>
+    /// The CLI as built in its own output folder: the copy beside the tests runs against the test project's
+    /// dependency set (which leaves out what ASP.NET Core's shared framework provides), not the CLI's own.
+    /// </summary>
+    private static string FeaturestoreDll()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var targetFramework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        for (var folder = testOutput; folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "FeatureStore.sln")))
+            {
+                var dll = Path.Combine(folder.FullName, "materializer", "bin", configuration, targetFramework, "featurestore.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the CLI first: {dll} is missing.");
+            }
+        }
+        throw new InvalidOperationException($"No FeatureStore.sln above {AppContext.BaseDirectory}.");
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunApplyProcessAsync(string repository, string registryFolder)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -54,7 +74,7 @@ public sealed partial class RegistryProcessConcurrencyTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "featurestore.dll"));
+        start.ArgumentList.Add(FeaturestoreDll());
         start.ArgumentList.Add("apply");
         start.ArgumentList.Add("--repo");
         start.ArgumentList.Add(repository);

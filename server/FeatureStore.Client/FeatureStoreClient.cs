@@ -1,0 +1,74 @@
+using FeatureStore.Protos.V1;
+using Grpc.Net.Client;
+
+namespace FeatureStore.Client;
+
+/// <summary>
+/// A thin convenience client for the feature server's gRPC API: entity columns as CLR values in, a response
+/// readable by column name out. <see cref="Serving"/> exposes the generated client for everything else.
+/// </summary>
+public sealed class FeatureStoreClient : IDisposable
+{
+    private readonly GrpcChannel? _ownedChannel;
+
+    /// <summary>Connects to a server address such as <c>http://127.0.0.1:6570</c> (h2c) and owns the channel.</summary>
+    public FeatureStoreClient(string address)
+        : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        }))
+    {
+        _ownedChannel = (GrpcChannel)Channel;
+    }
+
+    /// <summary>Uses a channel the caller owns and disposes.</summary>
+    public FeatureStoreClient(GrpcChannel channel)
+    {
+        Channel = channel;
+        Serving = new FeatureServing.FeatureServingClient(channel);
+    }
+
+    public GrpcChannel Channel { get; }
+
+    public FeatureServing.FeatureServingClient Serving { get; }
+
+    /// <summary>
+    /// Reads <paramref name="features"/> (<c>view:feature</c> or a bare view name) for the entity rows given as
+    /// columns, e.g. <c>{ ["driver_id"] = [1001L, 1002L] }</c>.
+    /// </summary>
+    public async Task<OnlineFeatures> GetOnlineFeaturesAsync(
+        IEnumerable<string> features,
+        IReadOnlyDictionary<string, IReadOnlyList<object?>> entities,
+        bool fullFeatureNames = false,
+        CancellationToken cancellationToken = default)
+    {
+        var request = CreateRequest(entities, fullFeatureNames);
+        request.Features.Add(features);
+        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Reads the features of a feature service for the entity rows given as columns.</summary>
+    public async Task<OnlineFeatures> GetFeatureServiceAsync(
+        string featureService,
+        IReadOnlyDictionary<string, IReadOnlyList<object?>> entities,
+        bool fullFeatureNames = false,
+        CancellationToken cancellationToken = default)
+    {
+        var request = CreateRequest(entities, fullFeatureNames);
+        request.FeatureService = featureService;
+        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, cancellationToken: cancellationToken));
+    }
+
+    public void Dispose() => _ownedChannel?.Dispose();
+
+    private static GetOnlineFeaturesRequest CreateRequest(
+        IReadOnlyDictionary<string, IReadOnlyList<object?>> entities, bool fullFeatureNames)
+    {
+        var request = new GetOnlineFeaturesRequest { FullFeatureNames = fullFeatureNames };
+        foreach (var (joinKey, values) in entities)
+        {
+            request.Entities.Add(joinKey, ValueConversion.ToColumn(values));
+        }
+        return request;
+    }
+}

@@ -1,0 +1,32 @@
+using FeatureStore.Server.Catalog.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FeatureStore.Server.Catalog;
+
+/// <summary>
+/// The whole catalog (gRPC <c>featurestore.v1.Catalog</c>, JSON under <c>/api/catalog</c>, and the pages <c>/</c>,
+/// <c>/views/{name}</c>, <c>/versions</c>) is wired by one call on each side, so the host stays a list of features.
+/// </summary>
+public static class CatalogRegistration
+{
+    /// <summary>
+    /// Registers the catalog. It reads the registry through <see cref="ICatalogSource"/>; unless the host registered
+    /// its own, one over the <see cref="Core.Registry.IRegistry"/> in the container is used.
+    /// </summary>
+    public static IServiceCollection AddCatalog(this IServiceCollection services)
+    {
+        services.AddGrpc();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICatalogSource, RegistryCatalogSource>();
+        services.TryAddSingleton<CatalogApi>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<CatalogGrpcService>();
+        CatalogJsonEndpoints.Map(endpoints);
+        CatalogPageEndpoints.Map(endpoints);
+        return endpoints;
+    }
+}

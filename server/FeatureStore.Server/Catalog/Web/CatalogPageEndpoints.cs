@@ -1,0 +1,51 @@
+using FeatureStore.Core.Catalog;
+using FeatureStore.Core.Errors;
+
+namespace FeatureStore.Server.Catalog.Web;
+
+/// <summary>
+/// Maps the human pages: <c>/</c>, <c>/views/{name}</c>, <c>/versions</c>. HTML only, no scripts. Unknown names give
+/// a 404 page, bad query strings a 400 page, an unreadable registry a 503 page.
+/// </summary>
+internal static class CatalogPageEndpoints
+{
+    private const string HtmlType = "text/html; charset=utf-8";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/", (HttpContext http, ICatalogSource source, TimeProvider clock) =>
+            PageAsync(http, source, catalog => IndexPage.Render(catalog, http.Request.Query["q"].ToString(), clock.GetUtcNow())));
+        endpoints.MapGet("/views/{name}", (HttpContext http, ICatalogSource source, TimeProvider clock, string name) =>
+            PageAsync(http, source, catalog => ViewPage.Render(catalog, catalog.GetFeatureView(name), clock.GetUtcNow())));
+        endpoints.MapGet("/versions", (HttpContext http, ICatalogSource source) =>
+            PageAsync(http, source, catalog => VersionsPage.Render(
+                catalog, catalog.ListVersions(new PageRequest(VersionsPage.PageSize, http.Request.Query["page_token"].ToString())))));
+    }
+
+    private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render)
+    {
+        FeatureCatalog catalog;
+        try
+        {
+            catalog = await source.GetCatalogAsync(http.RequestAborted);
+        }
+        catch (StoreUnavailableException error)
+        {
+            return Results.Content(
+                CatalogLayout.Render(new FeatureCatalog(CatalogSnapshot.Empty), "Unavailable", null, CatalogLayout.Message("Registry unavailable", error.Message)),
+                HtmlType, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        try
+        {
+            return Results.Content(render(catalog), HtmlType);
+        }
+        catch (NotFoundException error)
+        {
+            return Results.Content(CatalogLayout.Render(catalog, "Not found", null, CatalogLayout.Message("Not found", error.Message)), HtmlType, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (UserInputException error)
+        {
+            return Results.Content(CatalogLayout.Render(catalog, "Bad request", null, CatalogLayout.Message("Bad request", error.Message)), HtmlType, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

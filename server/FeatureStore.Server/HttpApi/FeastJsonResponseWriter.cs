@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using FeatureStore.Core.Online;
+using FeatureStore.Server.Serving;
+
+namespace FeatureStore.Server.HttpApi;
+
+/// <summary>
+/// Writes Feast's <c>/get-online-features</c> response shape:
+/// <c>{"metadata": {"feature_names": [...]}, "results": [{"values": [...], "statuses": [...], "event_timestamps": [...]}]}</c>,
+/// join key columns first. Values are typed JSON: numbers as numbers (NaN and infinities as the strings "NaN",
+/// "Infinity", "-Infinity", as protobuf's JSON mapping does), timestamps as ISO-8601 UTC strings (0, 3 or 6 fraction digits), bytes as base64,
+/// lists as arrays, null for anything not PRESENT. A missing event timestamp is written as the Unix epoch, as Feast
+/// does, so Feast clients that parse every timestamp keep working.
+/// </summary>
+internal static class FeastJsonResponseWriter
+{
+    private const string EpochText = "1970-01-01T00:00:00Z";
+
+    public static void Write(IBufferWriter<byte> output, ServingResult result)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        json.WriteStartObject();
+        json.WriteStartObject("metadata");
+        json.WriteStartArray("feature_names");
+        foreach (var name in result.Names)
+        {
+            json.WriteStringValue(name);
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartArray("results");
+        foreach (var key in result.KeyColumns)
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("values");
+            foreach (var value in key.Values)
+            {
+                WriteValue(json, value);
+            }
+            json.WriteEndArray();
+            WriteRepeated(json, "statuses", "PRESENT", key.Values.Count);
+            WriteRepeated(json, "event_timestamps", EpochText, key.Values.Count);
+            json.WriteEndObject();
+        }
+        Span<byte> last = stackalloc byte[32];
+        foreach (var column in result.Features.Columns)
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("values");
+            foreach (var value in column)
+            {
+                WriteValue(json, value.Value);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("statuses");
+            foreach (var value in column)
+            {
+                json.WriteStringValue(StatusName(value.Status));
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("event_timestamps");
+            var lastLength = 0;
+            DateTimeOffset? lastTime = null;
+            foreach (var value in column)
+            {
+                if (value.EventTimestamp is { } time)
+                {
+                    // Rows of one view often share a timestamp (batch materialization): format it once.
+                    if (time != lastTime)
+                    {
+                        lastTime = time;
+                        lastLength = FormatTimestamp(time, last);
+                    }
+                    json.WriteStringValue(last[..lastLength]);
+                }
+                else
+                {
+                    json.WriteStringValue(EpochText);
+                }
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static string StatusName(FeatureStatus status) => status switch
+    {
+        FeatureStatus.Present => "PRESENT",
+        FeatureStatus.NullValue => "NULL_VALUE",
+        FeatureStatus.NotFound => "NOT_FOUND",
+        FeatureStatus.OutsideMaxAge => "OUTSIDE_MAX_AGE",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown feature status."),
+    };
+
+    private static void WriteRepeated(Utf8JsonWriter json, string name, string text, int count)
+    {
+        json.WriteStartArray(name);
+        for (var i = 0; i < count; i++)
+        {
+            json.WriteStringValue(text);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case int i:
+                json.WriteNumberValue(i);
+                break;
+            case long l:
+                json.WriteNumberValue(l);
+                break;
+            case float f:
+                if (float.IsFinite(f))
+                {
+                    json.WriteNumberValue(f);
+                }
+                else
+                {
+                    json.WriteStringValue(NonFinite(f));
+                }
+                break;
+            case double d:
+                if (double.IsFinite(d))
+                {
+                    json.WriteNumberValue(d);
+                }
+                else
+                {
+                    json.WriteStringValue(NonFinite(d));
+                }
+                break;
+            case string s:
+                json.WriteStringValue(s);
+                break;
+            case byte[] bytes:
+                json.WriteBase64StringValue(bytes);
+                break;
+            case DateTimeOffset t:
+                WriteTimestamp(json, t);
+                break;
+            case DateTime t:
+                WriteTimestamp(json, new DateTimeOffset(t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t));
+                break;
+            case System.Collections.IEnumerable list:
+                json.WriteStartArray();
+                foreach (var item in list)
+                {
+                    WriteValue(json, item);
+                }
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string NonFinite(double d) => double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+
+    /// <summary>
+    /// ISO-8601 in UTC with a Z and 0, 3 or 6 fraction digits, as protobuf's JSON mapping writes timestamps (and so
+    /// Feast's server): every Python <c>datetime.fromisoformat</c> since 3.7 reads that. Formatted by hand: a custom
+    /// .NET format string costs more than the rest of a value's serialization.
+    /// </summary>
+    private static void WriteTimestamp(Utf8JsonWriter json, DateTimeOffset time)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        json.WriteStringValue(buffer[..FormatTimestamp(time, buffer)]);
+    }
+
+    internal static int FormatTimestamp(DateTimeOffset time, Span<byte> buffer)
+    {
+        var utc = time.UtcDateTime;
+        Digits(buffer[..4], utc.Year);
+        buffer[4] = (byte)'-';
+        Digits(buffer.Slice(5, 2), utc.Month);
+        buffer[7] = (byte)'-';
+        Digits(buffer.Slice(8, 2), utc.Day);
+        buffer[10] = (byte)'T';
+        Digits(buffer.Slice(11, 2), utc.Hour);
+        buffer[13] = (byte)':';
+        Digits(buffer.Slice(14, 2), utc.Minute);
+        buffer[16] = (byte)':';
+        Digits(buffer.Slice(17, 2), utc.Second);
+        var length = 19;
+        var micros = (int)(utc.Ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMicrosecond);
+        if (micros != 0)
+        {
+            buffer[length++] = (byte)'.';
+            if (micros % 1000 == 0)
+            {
+                Digits(buffer.Slice(length, 3), micros / 1000);
+                length += 3;
+            }
+            else
+            {
+                Digits(buffer.Slice(length, 6), micros);
+                length += 6;
+            }
+        }
+        buffer[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
+    }
+}

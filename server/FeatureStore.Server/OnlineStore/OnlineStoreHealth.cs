@@ -1,0 +1,80 @@
+using FeatureStore.Server.Configuration;
+using FeatureStore.Server.Metrics;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using StackExchange.Redis;
+
+namespace FeatureStore.Server.OnlineStore;
+
+/// <summary>
+/// Pings Redis in the background and publishes the result as the gRPC health status (<c>grpc.health.v1</c>, for the
+/// whole server and for <c>featurestore.v1.FeatureServing</c>): NOT_SERVING while Redis is unreachable, SERVING
+/// again as soon as a ping succeeds. Requests never wait for the probe; it only reports.
+/// </summary>
+public sealed class OnlineStoreHealth(
+    RedisConnection redis,
+    HealthServiceImpl health,
+    ServingMetrics metrics,
+    ServerOptions options,
+    ILogger<OnlineStoreHealth> logger) : BackgroundService, IHostedLifecycleService
+{
+    /// <summary>The gRPC service names whose status follows Redis ("" is the whole server).</summary>
+    public static readonly IReadOnlyList<string> ServiceNames = ["", "featurestore.v1.FeatureServing"];
+
+    private bool? _serving;
+
+    /// <summary>The last probe's verdict; false until the first probe succeeds.</summary>
+    public bool IsServing => _serving == true;
+
+    public async Task StartingAsync(CancellationToken cancellationToken) => await ProbeAsync();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.HealthProbeInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await ProbeAsync();
+        }
+    }
+
+    private async Task ProbeAsync()
+    {
+        bool reachable;
+        string? failure = null;
+        try
+        {
+            await redis.Multiplexer.GetDatabase().PingAsync().WaitAsync(options.StoreTimeout);
+            reachable = true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            reachable = false;
+            failure = ex.Message;
+        }
+        if (_serving == reachable)
+        {
+            return;
+        }
+        _serving = reachable;
+        var status = reachable ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing;
+        foreach (var service in ServiceNames)
+        {
+            health.SetStatus(service, status);
+        }
+        metrics.SetStoreUp(reachable);
+        if (reachable)
+        {
+            logger.LogInformation("Redis at {Redis} is reachable: SERVING.", redis.Description);
+        }
+        else
+        {
+            logger.LogWarning("Redis at {Redis} is unreachable ({Failure}): NOT_SERVING until it answers again.", redis.Description, failure);
+        }
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

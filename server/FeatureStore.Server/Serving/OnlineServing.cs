@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Online;
+using FeatureStore.Server.Configuration;
+using FeatureStore.Server.Metrics;
+using FeatureStore.Server.Registry;
+using StackExchange.Redis;
+
+namespace FeatureStore.Server.Serving;
+
+/// <summary>
+/// The transport-neutral heart of serving: resolves the requested features against the registry version being
+/// served, checks and converts the entity columns, and reads everything from the online store in one call bounded
+/// by <see cref="ServerOptions.StoreTimeout"/>. User mistakes throw <see cref="UserInputException"/> or
+/// <see cref="NotFoundException"/> naming the culprit; an unreachable store throws <see cref="StoreUnavailableException"/>.
+/// </summary>
+public sealed class OnlineServing(
+    ActiveDefinitions active,
+    IOnlineStore store,
+    ServerOptions options,
+    ServingMetrics metrics)
+{
+    public async Task<ServingResult> ReadAsync(ServingRequest request, CancellationToken cancellationToken)
+    {
+        var definitions = active.Snapshot.Definitions;
+        var features = ResolveFeatures(definitions, request);
+        var requiredKeys = RequiredJoinKeys(definitions, features);
+        var (keyColumns, rowCount) = ConvertEntityColumns(definitions, request, requiredKeys);
+        var names = OutputNames(keyColumns, features, request.FullFeatureNames);
+
+        var storeColumns = keyColumns.ToDictionary(c => c.JoinKey, c => c.Values, StringComparer.Ordinal);
+        var read = rowCount == 0
+            ? new OnlineReadResult(features, features.Select(_ => (IReadOnlyList<OnlineFeatureValue>)[]).ToArray())
+            : await ReadStoreAsync(new OnlineReadRequest(definitions, features, storeColumns, DateTimeOffset.UtcNow), cancellationToken);
+        return new ServingResult(names, keyColumns, read, rowCount);
+    }
+
+    private async Task<OnlineReadResult> ReadStoreAsync(OnlineReadRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            var result = await store.ReadAsync(request, cancellationToken).WaitAsync(options.StoreTimeout, cancellationToken);
+            succeeded = true;
+            return result;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new StoreUnavailableException(
+                $"The online store did not answer within {options.StoreTimeout.TotalMilliseconds:0} ms.", ex);
+        }
+        catch (RedisException ex)
+        {
+            throw new StoreUnavailableException($"The online store is unavailable: {ex.Message}", ex);
+        }
+        finally
+        {
+            metrics.RecordStoreRead(ServingMetrics.Since(started), succeeded);
+        }
+    }
+
+    private static IReadOnlyList<FeatureReference> ResolveFeatures(DefinitionSet definitions, ServingRequest request)
+    {
+        var hasService = !string.IsNullOrWhiteSpace(request.FeatureService);
+        if (hasService && request.Features.Count > 0)
+        {
+            throw new UserInputException("Give either 'features' or 'feature_service', not both.");
+        }
+        if (!hasService && request.Features.Count == 0)
+        {
+            throw new UserInputException("Give the features to read: 'features' (view:feature references) or 'feature_service' (a name).");
+        }
+        var features = hasService
+            ? definitions.ResolveService(request.FeatureService!.Trim())
+            : definitions.ResolveReferences(request.Features);
+        foreach (var viewName in features.Select(f => f.View).Distinct(StringComparer.Ordinal))
+        {
+            if (!definitions.GetFeatureView(viewName).Online)
+            {
+                throw new UserInputException($"Feature view '{viewName}' is offline only (online: false); its features are not served.");
+            }
+        }
+        return features;
+    }
+
+    /// <summary>Join key → (entity, first view needing it), for every view of the requested features.</summary>
+    private static Dictionary<string, (EntityDefinition Entity, string View)> RequiredJoinKeys(
+        DefinitionSet definitions, IReadOnlyList<FeatureReference> features)
+    {
+        var required = new Dictionary<string, (EntityDefinition, string)>(StringComparer.Ordinal);
+        foreach (var viewName in features.Select(f => f.View).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var entity in definitions.EntitiesOf(definitions.GetFeatureView(viewName)))
+            {
+                required.TryAdd(entity.JoinKey, (entity, viewName));
+            }
+        }
+        return required;
+    }
+
+    private (IReadOnlyList<EntityColumn> Columns, int RowCount) ConvertEntityColumns(
+        DefinitionSet definitions, ServingRequest request, Dictionary<string, (EntityDefinition Entity, string View)> required)
+    {
+        foreach (var (joinKey, (_, view)) in required)
+        {
+            if (!request.Entities.Any(c => c.JoinKey == joinKey))
+            {
+                throw new UserInputException(
+                    $"Missing join key '{joinKey}' in 'entities': feature view '{view}' is keyed by it.");
+            }
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        EntityColumn? first = null;
+        foreach (var column in request.Entities)
+        {
+            if (!seen.Add(column.JoinKey))
+            {
+                throw new UserInputException($"Entity column '{column.JoinKey}' is given twice.");
+            }
+            first ??= column;
+            if (column.Values.Count != first.Values.Count)
+            {
+                throw new UserInputException(
+                    $"Entity columns differ in length: '{first.JoinKey}' has {first.Values.Count} values, '{column.JoinKey}' has {column.Values.Count}; every column needs one value per entity row.");
+            }
+        }
+        var rowCount = first?.Values.Count ?? 0;
+        if (rowCount > options.MaxEntities)
+        {
+            throw new UserInputException(
+                $"The request has {rowCount} entity rows; the limit is {options.MaxEntities} (server option --max-entities).");
+        }
+
+        var converted = new List<EntityColumn>(request.Entities.Count);
+        foreach (var column in request.Entities)
+        {
+            var entity = required.TryGetValue(column.JoinKey, out var needed)
+                ? needed.Entity
+                : definitions.Entities.FirstOrDefault(e => e.JoinKey == column.JoinKey)
+                  ?? throw new UserInputException(
+                      $"Entity column '{column.JoinKey}' is not the join key of any entity; known join keys: {string.Join(", ", definitions.Entities.Select(e => e.JoinKey).Distinct().Order(StringComparer.Ordinal))}.");
+            var values = new object?[column.Values.Count];
+            for (var row = 0; row < values.Length; row++)
+            {
+                values[row] = EntityKeyConverter.Convert(column.Values[row], entity, row, request.KeyEncoding);
+            }
+            converted.Add(new EntityColumn(column.JoinKey, values));
+        }
+        return (converted, rowCount);
+    }
+
+    private static IReadOnlyList<string> OutputNames(
+        IReadOnlyList<EntityColumn> keyColumns, IReadOnlyList<FeatureReference> features, bool fullFeatureNames)
+    {
+        var names = new List<string>(keyColumns.Count + features.Count);
+        names.AddRange(keyColumns.Select(c => c.JoinKey));
+        names.AddRange(features.Select(f => f.ColumnName(fullFeatureNames)));
+        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (duplicates.Length > 0)
+        {
+            throw new UserInputException(
+                $"The response would have duplicate column names ({string.Join(", ", duplicates)})" +
+                (fullFeatureNames ? "; ask for each feature once." : "; ask for each feature once, or set full_feature_names to name columns view__feature."));
+        }
+        return names;
+    }
+}

@@ -1,0 +1,19 @@
+using FeatureStore.Server.Configuration;
+using FeatureStore.Server.GrpcApi;
+using FeatureStore.Server.HttpApi;
+using FeatureStore.Server.Metrics;
+
+namespace FeatureStore.Server.Serving;
+
+/// <summary>Online feature serving: the gRPC <c>FeatureServing</c> service and Feast's <c>POST /get-online-features</c>.</summary>
+internal sealed class ServingModule : IServerModule
+{
+    public void AddServices(IServiceCollection services, ServerOptions options) => services.AddSingleton<OnlineServing>();
+
+    public void Map(WebApplication app)
+    {
+        app.MapGrpcService<FeatureServingService>();
+        app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics, ILoggerFactory loggers) =>
+            GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics, loggers));
+    }
+}

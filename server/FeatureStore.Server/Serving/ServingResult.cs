@@ -1,0 +1,13 @@
+using FeatureStore.Core.Online;
+
+namespace FeatureStore.Server.Serving;
+
+/// <summary>
+/// The answer to a <see cref="ServingRequest"/>, ready for a transport to write: column names (join keys first, then
+/// features), the join key columns converted to their entity types, and one column per feature from the store.
+/// </summary>
+public sealed record ServingResult(
+    IReadOnlyList<string> Names,
+    IReadOnlyList<EntityColumn> KeyColumns,
+    OnlineReadResult Features,
+    int RowCount);

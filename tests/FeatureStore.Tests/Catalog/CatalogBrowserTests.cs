@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace FeatureStore.Tests.Catalog;
+
+/// <summary>
+/// A person's path through the catalog page in a real browser: Debian's headless Chromium driven by Playwright
+/// (its bundled driver only; it never downloads a browser). Fails, never skips, when Chromium is missing.
+/// </summary>
+[Collection(CatalogHostCollection.Name)]
+public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelper output)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    [Fact]
+    public async Task Person_searches_conv_opens_driver_hourly_stats_and_sees_schema_and_lineage()
+    {
+        var chromium = Environment.GetEnvironmentVariable("FEATURESTORE_TEST_CHROMIUM") is { Length: > 0 } configured ? configured : ChromiumPath;
+        Assert.True(File.Exists(chromium),
+            $"The catalog browser test needs Chromium at {chromium} and it is missing. Install it with " +
+            "'apt-get install -y chromium chromium-driver' (.ci/run does this from .ci/packages), or point FEATURESTORE_TEST_CHROMIUM at a Chromium binary.");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(15_000);
+
+        await page.GotoAsync(host.HttpAddress.ToString());
+        Assert.Equal("Catalog · Feature catalog", await page.TitleAsync());
+        Assert.Equal(2, await page.Locator("table.views tbody tr").CountAsync());
+
+        await page.GetByLabel("Search the catalog").FillAsync("conv");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("q=conv", StringComparison.Ordinal));
+        var firstHit = page.Locator("table.results tbody tr").First;
+        Assert.Contains("conv_rate", await firstHit.InnerTextAsync());
+
+        await page.Locator("table.views").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "driver_hourly_stats", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/views/driver_hourly_stats", StringComparison.Ordinal));
+
+        Assert.Equal("driver_hourly_stats", await page.Locator("h1").InnerTextAsync());
+        var schemaRows = await page.Locator("table.schema tbody tr.feature td:first-child").AllInnerTextsAsync();
+        Assert.Equal(["conv_rate", "acc_rate", "avg_daily_trips"], schemaRows);
+        Assert.Contains("driver_id", await page.Locator("table.schema tr.join-key").InnerTextAsync());
+        var lineage = page.Locator(".lineage");
+        Assert.Contains("driver_stats_source", await lineage.Locator(".node.source").InnerTextAsync());
+        Assert.Contains("data/driver_stats.parquet", await lineage.Locator(".node.source").InnerTextAsync());
+        Assert.Contains("driver_hourly_stats", await lineage.Locator(".node.current").InnerTextAsync());
+        Assert.Contains("driver_activity_v1", await lineage.Locator(".node.services").InnerTextAsync());
+        Assert.Contains("materialized 3 h ago", await page.Locator("#freshness").InnerTextAsync());
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "catalog.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"Screenshot of the feature view page: {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should hold a rendered page");
+    }
+}

@@ -1,0 +1,86 @@
+using FeatureStore.Core.Loading;
+using FeatureStore.Core.Registry;
+using FeatureStore.Server;
+using FeatureStore.Server.Configuration;
+using FeatureStore.Tests.Cli;
+using FeatureStore.Tests.Infrastructure;
+using FeatureStore.Tests.SampleData;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+
+namespace FeatureStore.Tests.Catalog;
+
+/// <summary>
+/// The example repository (<c>definitions/</c>) in a temporary folder with generated sample data, applied twice
+/// through the file registry (version 2 changes <c>customer_profile</c>'s description), with materialization state
+/// for both views (<c>driver_hourly_stats</c> 3 h old, <c>customer_profile</c> 3 d old, past its 2 d TTL), served by
+/// the real server host on loopback ports chosen by the OS.
+/// </summary>
+public sealed class CatalogHostFixture : IAsyncLifetime
+{
+    private readonly RedisFixture _redis = new();
+    private WebApplication? _app;
+    private GrpcChannel? _channel;
+
+    public string RepositoryFolder { get; private set; } = "";
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    public Uri HttpAddress { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public Protos.V1.Catalog.CatalogClient Grpc { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        RepositoryFolder = ExampleRepository.CopyToTemp();
+        var sampleData = await CliRunner.RunAsync("sample-data", "--repo", RepositoryFolder, "--drivers", "5", "--customers", "5", "--days", "2");
+        Assert.True(sampleData.ExitCode == 0, sampleData.Error);
+
+        var first = await RepositoryLoader.LoadAsync(RepositoryFolder);
+        var registry = FileRegistry.ForConfig(first.Config);
+        await registry.ApplyAsync(first.Definitions);
+
+        var customerYaml = Path.Combine(RepositoryFolder, "customer_profile.yaml");
+        await File.WriteAllTextAsync(customerYaml, (await File.ReadAllTextAsync(customerYaml))
+            .Replace("description: Customer profile, refreshed daily", "description: Customer profile, refreshed daily at midnight UTC", StringComparison.Ordinal));
+        var second = await RepositoryLoader.LoadAsync(RepositoryFolder);
+        var applied = await registry.ApplyAsync(second.Definitions);
+        Assert.True(applied.Created && applied.Version.Number == 2, "the second apply should create version 2");
+
+        var fresh = StartedAt.AddHours(-3);
+        await registry.RecordMaterializationAsync(new ViewMaterializationState(
+            "driver_hourly_stats", fresh, fresh.AddMinutes(1), fresh.AddDays(-2), fresh, 240, TimeSpan.FromSeconds(2)));
+        var old = StartedAt.AddDays(-3);
+        await registry.RecordMaterializationAsync(new ViewMaterializationState(
+            "customer_profile", old, old.AddMinutes(1), old.AddDays(-2), old, 10, TimeSpan.FromSeconds(1)));
+
+        _app = ServerHost.Build(new ServerOptions
+        {
+            RepositoryPath = RepositoryFolder,
+            HttpPort = 0,
+            GrpcPort = 0,
+            RedisConnectionString = _redis.ConnectionString,
+        });
+        await _app.StartAsync();
+        var endpoints = _app.Endpoints();
+        HttpAddress = endpoints.HttpAddress;
+        Http = new HttpClient { BaseAddress = endpoints.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _channel = GrpcChannel.ForAddress(endpoints.GrpcAddress);
+        Grpc = new Protos.V1.Catalog.CatalogClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        _channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+        if (Directory.Exists(RepositoryFolder))
+        {
+            Directory.Delete(RepositoryFolder, recursive: true);
+        }
+    }
+}

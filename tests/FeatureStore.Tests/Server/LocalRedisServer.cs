@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FeatureStore.Tests.Server;
+
+/// <summary>
+/// A short-lived redis-server of one test's own (never the shared fixture's), which the test may stop and start
+/// again on the same port to play an outage.
+/// </summary>
+internal sealed class LocalRedisServer : IAsyncDisposable
+{
+    private readonly string _executable;
+    private readonly string _folder;
+    private Process? _process;
+
+    private LocalRedisServer(string executable, int port)
+    {
+        _executable = executable;
+        Port = port;
+        _folder = Directory.CreateTempSubdirectory("featurestore-outage-redis-").FullName;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<LocalRedisServer> StartAsync()
+    {
+        var executable = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "redis-server"))
+            .FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException(
+                "This test needs redis-server on PATH (Debian: apt-get install -y redis-server) to play a Redis outage.");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var server = new LocalRedisServer(executable, port);
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server (as a crash would) and waits until it is gone.</summary>
+    public void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server (again) on the same port, empty, and waits until it accepts connections.</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        var start = new ProcessStartInfo(_executable)
+        {
+            WorkingDirectory = _folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+        return ValueTask.CompletedTask;
+    }
+}

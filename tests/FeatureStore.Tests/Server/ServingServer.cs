@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FeatureStore.Client;
+using FeatureStore.Server;
+using FeatureStore.Server.Configuration;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+
+namespace FeatureStore.Tests.Server;
+
+/// <summary>
+/// The real server host (<see cref="ServerHost.Build(string[])"/>, real Kestrel) started on loopback ports chosen by
+/// the OS, with an HTTP client and a gRPC client pointed at the bound ports.
+/// </summary>
+internal sealed class ServingServer : IAsyncDisposable
+{
+    private ServingServer(WebApplication app)
+    {
+        App = app;
+        Endpoints = app.Endpoints();
+        Http = new HttpClient { BaseAddress = Endpoints.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Channel = GrpcChannel.ForAddress(Endpoints.GrpcAddress);
+        Client = new FeatureStoreClient(Channel);
+    }
+
+    public WebApplication App { get; }
+
+    public ServerEndpoints Endpoints { get; }
+
+    public HttpClient Http { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public FeatureStoreClient Client { get; }
+
+    public static async Task<ServingServer> StartAsync(string[] args)
+    {
+        var app = ServerHost.Build(args);
+        await app.StartAsync();
+        return new ServingServer(app);
+    }
+
+    /// <summary>POSTs a JSON body to <c>/get-online-features</c> and parses the answer.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("/get-online-features", content);
+        var text = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(text);
+        return (response.StatusCode, document.RootElement.Clone());
+    }
+
+    /// <summary>POSTs an object serialized as JSON.</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(object body) => PostAsync(JsonSerializer.Serialize(body));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Channel.Dispose();
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
