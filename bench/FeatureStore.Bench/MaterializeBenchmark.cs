@@ -185,9 +185,9 @@ internal sealed class MaterializeBenchmark : IBenchmark
         command.Parameters.Add(new DuckDBParameter("start", end.AddDays(-30).UtcDateTime));
         command.Parameters.Add(new DuckDBParameter("end", end.UtcDateTime));
         var clock = Stopwatch.StartNew();
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (clock.Elapsed, reader.GetInt64(0));
+        await using var result = await command.ExecuteReaderAsync();
+        await result.ReadAsync();
+        return (clock.Elapsed, result.GetInt64(0));
     }
 
     /// <summary>
