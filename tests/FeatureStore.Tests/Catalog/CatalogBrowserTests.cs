@@ -35,7 +35,9 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
             Timeout = 60_000,
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
+        // Generous: the whole suite shares two cores with this browser.
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(60_000);
 
         await page.GotoAsync(host.HttpAddress.ToString());
         Assert.Equal("Catalog · Feature catalog", await page.TitleAsync());
@@ -43,12 +45,14 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
 
         await page.GetByLabel("Search the catalog").FillAsync("conv");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("q=conv", StringComparison.Ordinal));
+        await page.Locator("table.results").WaitForAsync();
+        Assert.Contains("q=conv", page.Url);
         var firstHit = page.Locator("table.results tbody tr").First;
         Assert.Contains("conv_rate", await firstHit.InnerTextAsync());
 
         await page.Locator("table.views").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "driver_hourly_stats", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/views/driver_hourly_stats", StringComparison.Ordinal));
+        await page.Locator("table.schema").WaitForAsync();
+        Assert.EndsWith("/views/driver_hourly_stats", page.Url);
 
         Assert.Equal("driver_hourly_stats", await page.Locator("h1").InnerTextAsync());
         var schemaRows = await page.Locator("table.schema tbody tr.feature td:first-child").AllInnerTextsAsync();
