@@ -77,7 +77,10 @@ internal static class TrainingSetSql
         if (!plan.AsOfCreated)
         {
             // Rows without an event timestamp are never the value as of any time.
-            sql.Append($"__fs_v{index} AS (\n  SELECT *, {LatestValueRule.NaiveVersionKeySql("__fs_e", created)} AS __fs_ver\n");
+            // The version key carries the event timestamp, so it is not projected separately (less to sort).
+            var kept = view.Keys.Select(k => KeyColumn(k, index))
+                .Concat(features.Select(f => FeatureColumn(f, plan)));
+            sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", kept)}, {LatestValueRule.NaiveVersionKeySql("__fs_e", created)} AS __fs_ver\n");
             sql.Append($"  FROM ({source}) WHERE __fs_e IS NOT NULL\n)");
             return;
         }
@@ -97,7 +100,7 @@ internal static class TrainingSetSql
         var alias = ViewAlias(feature.ViewIndex);
         var (eventSql, valueSql) = plan.AsOfCreated
             ? ($"{alias}.__fs_best.__fs_e", $"{alias}.__fs_best.{FeatureColumn(feature, plan)}")
-            : ($"{alias}.__fs_e", $"{alias}.{FeatureColumn(feature, plan)}");
+            : (LatestValueRule.NaiveVersionEventSql($"{alias}.__fs_ver", view.CreatedTimestampSql is not null), $"{alias}.{FeatureColumn(feature, plan)}");
         var within = LatestValueRule.WithinTtlSql(eventSql, $"e.{EntityTimeColumn}", view.View.Ttl);
         return $"CASE WHEN {within} THEN {valueSql} END";
     }
