@@ -103,7 +103,7 @@ internal sealed class ServingBenchmark : IBenchmark
             Console.WriteLine($"server: pid {server.Id}, HTTP 127.0.0.1:{httpPort}, gRPC 127.0.0.1:{grpcPort}; {seconds} s per figure after warm-up");
             Console.WriteLine();
             Console.WriteLine($"load average at start: {LoadAverage()} (2 cores; other work on the machine inflates every figure)");
-            Console.WriteLine($"{"shape",-8} {"mode",-12} {"transport",-11} {"p50 ms",9} {"p99 ms",9} {"req/s",9} {"calls",8} {"server CPU µs/call",19}");
+            Console.WriteLine($"{"shape",-8} {"mode",-12} {"transport",-11} {"p50 ms",9} {"p99 ms",9} {"req/s",9} {"calls",8} {"server CPU µs/call",19} {"in-server ms",13} {"store read ms",14}");
             foreach (var rows in new[] { 1, 100 })
             {
                 var shape = $"{rows}x{FeatureCount}";
@@ -120,11 +120,17 @@ internal sealed class ServingBenchmark : IBenchmark
                             "empty gRPC" => i => health.CheckAsync(new HealthCheckRequest()).ResponseAsync,
                             _ => i => GetAsync(http, "/health"),
                         };
+                        var before = await ScrapeAsync(http);
                         var stats = await MeasureAsync(call, parallelism, TimeSpan.FromSeconds(seconds), server);
+                        var after = await ScrapeAsync(http);
                         results.Add((shape, mode, transport, stats));
                         var cpu = transport == "raw Redis" ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
+                        var label = transport == "gRPC" ? "transport=\"grpc\"" : "transport=\"http\"";
+                        var (inServer, storeRead) = transport is "gRPC" or "HTTP"
+                            ? (MeanMs(before, after, "featurestore_request_duration_seconds", label), MeanMs(before, after, "featurestore_online_store_read_seconds", ""))
+                            : ("-", "-");
                         Console.WriteLine(
-                            $"{shape,-8} {mode,-12} {transport,-11} {stats.P50,9:0.000} {stats.P99,9:0.000} {stats.Throughput,9:0} {stats.Calls,8} {cpu,19}");
+                            $"{shape,-8} {mode,-12} {transport,-11} {stats.P50,9:0.000} {stats.P99,9:0.000} {stats.Throughput,9:0} {stats.Calls,8} {cpu,19} {inServer,13} {storeRead,14}");
                     }
                 }
             }
@@ -292,6 +298,22 @@ internal sealed class ServingBenchmark : IBenchmark
             cpu.TotalMicroseconds / latencies.Count);
     }
 
+    /// <summary>The server's own metrics, to split a lookup's time into in-server time and its store read.</summary>
+    private static async Task<string[]> ScrapeAsync(HttpClient http) =>
+        (await http.GetStringAsync("/metrics")).Split('\n');
+
+    /// <summary>Mean of a histogram over the window between two scrapes (sum and count of matching series), in ms.</summary>
+    private static string MeanMs(string[] before, string[] after, string histogram, string labelFilter)
+    {
+        double Total(string[] lines, string suffix) => lines
+            .Where(l => l.StartsWith(histogram + suffix, StringComparison.Ordinal) && l.Contains(labelFilter, StringComparison.Ordinal)
+                        && (labelFilter.Length == 0 || l.Contains("status=\"OK\"", StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        var count = Total(after, "_count") - Total(before, "_count");
+        var sum = Total(after, "_sum") - Total(before, "_sum");
+        return count > 0 ? (sum / count * 1000).ToString("0.000", CultureInfo.InvariantCulture) : "-";
+    }
+
     private static string LoadAverage()
     {
         try
@@ -411,8 +433,8 @@ internal sealed class ServingBenchmark : IBenchmark
             start.ArgumentList.Add(arg);
         }
         start.Environment["FEATURESTORE_LOG_LEVEL"] = "Warning";
-        // As deployed: the server project (Web SDK) runs with server GC.
-        start.Environment["DOTNET_gcServer"] = "1";
+        // As deployed: FeatureStore.Server.csproj turns server GC off (workstation GC, like this process).
+        start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
