@@ -144,6 +144,13 @@ public static class LatestValueRule
             : asOfSql;
 
     /// <summary>
+    /// The event timestamp inside a key built by <see cref="NaiveVersionKeySql"/>, so a joined row's TTL can be checked
+    /// without carrying the event timestamp twice.
+    /// </summary>
+    public static string NaiveVersionEventSql(string versionKeySql, bool withCreatedTimestamp) =>
+        withCreatedTimestamp ? $"struct_extract({versionKeySql}, 'e')" : versionKeySql;
+
+    /// <summary>
     /// When a row became visible for <c>--as-of-created</c>: a row is a candidate at T only if both its event and its
     /// created timestamp are &lt;= T, i.e. if <c>greatest(event, created)</c> &lt;= T (a missing created timestamp
     /// means the event timestamp alone).
@@ -152,4 +159,15 @@ public static class LatestValueRule
         createdTimestampSql is null
             ? eventTimestampSql
             : $"greatest({eventTimestampSql}, coalesce({createdTimestampSql}, {eventTimestampSql}))";
+
+    /// <summary>
+    /// Integer counterpart of <see cref="VersionKeySql"/> with the same order: without a created timestamp the event
+    /// time in µs (BIGINT); with one, <c>event_µs * 2^64 + created_µs</c> (HUGEINT), a missing created timestamp
+    /// counting as -2^63, below any real one. DuckDB aggregates integers (<c>arg_max(x, key)</c>, <c>max</c>) far
+    /// faster than structs. Works on either timestamp flavour (epoch_us gives the instant).
+    /// </summary>
+    public static string PackedVersionKeySql(string eventTimestampSql, string? createdTimestampSql) =>
+        createdTimestampSql is null
+            ? $"epoch_us({eventTimestampSql})"
+            : $"(CAST(epoch_us({eventTimestampSql}) AS HUGEINT) * 18446744073709551616 + coalesce(epoch_us({createdTimestampSql}), -9223372036854775808))";
 }

@@ -226,4 +226,16 @@ public sealed class TrainingSetBadInputTests : IDisposable
         Assert.Equal("previous", await File.ReadAllTextAsync(request.OutputPath));
         Assert.Single(TrainingSetFiles.FilesIn(Path.GetDirectoryName(request.OutputPath)!));
     }
+
+    [Fact]
+    public async Task Cancelled_request_writes_nothing()
+    {
+        var (_, request) = await SetUpAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new DuckDbOfflineStore().WriteTrainingSetAsync(request, cancelled.Token));
+
+        Assert.Empty(TrainingSetFiles.FilesIn(Path.GetDirectoryName(request.OutputPath)!));
+    }
 }
