@@ -51,18 +51,25 @@ wait_for_port() { # host port seconds
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi; }
 
-install_redis() {
+apt_updated=0
+apt_install() { # apt_install PACKAGE: installs a Debian package when apt-get and root (or sudo) are available
   command -v apt-get >/dev/null 2>&1 || return 1
-  say "redis-server is not installed; installing it with apt-get"
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  say "$1 is not installed; installing it with apt-get"
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
 }
+
+command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK (dotnet) is not on PATH"
+if ! command -v curl >/dev/null 2>&1; then
+  apt_install curl || fail "curl is needed for the sample call; install it (Debian: apt-get install -y curl)"
+fi
 
 # --- 1. Redis --------------------------------------------------------------------------------------------------
 if [ -n "${FEATURESTORE_REDIS:-}" ]; then
   say "using Redis from FEATURESTORE_REDIS ($FEATURESTORE_REDIS)"
 else
   if ! command -v redis-server >/dev/null 2>&1; then
-    install_redis || true
+    apt_install redis-server || true
   fi
   if ! command -v redis-server >/dev/null 2>&1; then
     cat >&2 <<'EOF'
@@ -72,6 +79,10 @@ error: no Redis found. Either
   - or run one in Docker:                         docker run -d -p 6379:6379 redis:7
 EOF
     exit 1
+  fi
+  redis_major="$(redis-server --version | sed -n 's/.* v=\([0-9]*\)\..*/\1/p')"
+  if [ -n "$redis_major" ] && [ "$redis_major" -lt 7 ]; then
+    fail "redis-server $(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p') is too old: the online store needs Redis 7+ (set FEATURESTORE_REDIS to a Redis 7 server)"
   fi
   port=6390
   while port_open 127.0.0.1 "$port"; do port=$((port + 1)); done

@@ -12,6 +12,7 @@ namespace FeatureStore.Core.Online;
 /// key    fs:{&lt;project&gt;:&lt;bucket&gt;}&lt;entity names, sorted, comma-separated&gt;:&lt;encoded join-key values&gt;
 ///        bucket = 3 hex digits, FNV-1a of the rest of the key mod 1024 (the Redis Cluster hash tag)
 /// field  &lt;view name&gt; = 16-byte version header (event µs, created µs; int64 big-endian) + FeatureValueCodec blob
+/// expiry the latest over the hash's views of event time + TTL (9999-12-31 for a view without TTL)
 /// fs:{&lt;project&gt;}:views         hash: view name to schema fingerprint of the data written (cleanup bookkeeping)
 /// fs:{&lt;project&gt;}:lock:&lt;view&gt;   materialization lock (token, with expiry)
 /// </code>

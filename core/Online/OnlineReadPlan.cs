@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.PointInTime;
@@ -51,7 +52,7 @@ internal sealed class OnlineReadPlan
             {
                 throw new UserInputException($"Feature view '{view.Name}' is not served online (online: false); '{reference}' cannot be read.");
             }
-            var keys = layout.ForView(definitions, view);
+            var keys = KeysFor(layout, definitions, view);
             var set = sets.FirstOrDefault(s => s.Keys.Name == keys.Name);
             if (set is null)
             {
@@ -67,6 +68,20 @@ internal sealed class OnlineReadPlan
             set.BuildKeys(request.EntityColumns, rowCount);
         }
         return new OnlineReadPlan(request.Features, rowCount, sets, slots);
+    }
+
+    private static readonly ConditionalWeakTable<FeatureViewDefinition, Tuple<DefinitionSet, EntitySetKeys>> KeyCache = new();
+
+    /// <summary>Key builders are cached per view definition instance (a server reuses one definition set).</summary>
+    private static EntitySetKeys KeysFor(OnlineKeyLayout layout, DefinitionSet definitions, FeatureViewDefinition view)
+    {
+        if (KeyCache.TryGetValue(view, out var cached) && ReferenceEquals(cached.Item1, definitions))
+        {
+            return cached.Item2;
+        }
+        var keys = layout.ForView(definitions, view);
+        KeyCache.AddOrUpdate(view, Tuple.Create(definitions, keys));
+        return keys;
     }
 
     private static int IndexOf(FeatureViewDefinition view, string feature)

@@ -22,7 +22,7 @@ public sealed class OnlineViewWriter : IAsyncDisposable
     private readonly FeatureValueCodec _codec;
     private readonly IDatabase _database;
     private readonly RedisValue _field;
-    private readonly RedisValue _ttlMicros;
+    private readonly long _ttlMicros;
     private readonly int _keysPerCall;
     private readonly int _maxInFlight;
     private readonly PendingCall?[] _buckets = new PendingCall?[OnlineKeyLayout.BucketCount];
@@ -90,8 +90,8 @@ public sealed class OnlineViewWriter : IAsyncDisposable
         Values.Written.CopyTo(value.AsSpan(StoredViewValue.HeaderSize));
         RowsQueued++;
 
-        var pending = _buckets[bucket] ??= new PendingCall(_keysPerCall, _field, _ttlMicros);
-        pending.Add(key, value);
+        var pending = _buckets[bucket] ??= new PendingCall(_keysPerCall, _field);
+        pending.Add(key, value, OnlineWriteScript.ExpiryMillis(eventMicros, _ttlMicros));
         if (pending.Count < _keysPerCall)
         {
             return ValueTask.CompletedTask;
@@ -202,17 +202,18 @@ public sealed class OnlineViewWriter : IAsyncDisposable
     public async ValueTask DisposeAsync() => await DrainAsync().ConfigureAwait(false);
 
     /// <summary>Rows waiting for one script call (one bucket).</summary>
-    private sealed class PendingCall(int capacity, RedisValue field, RedisValue ttlMicros)
+    private sealed class PendingCall(int capacity, RedisValue field)
     {
         private readonly RedisKey[] _keys = new RedisKey[capacity];
-        private readonly RedisValue[] _args = CreateArgs(capacity, field, ttlMicros);
+        private readonly RedisValue[] _args = CreateArgs(capacity, field);
 
         public int Count { get; private set; }
 
-        public void Add(byte[] key, byte[] value)
+        public void Add(byte[] key, byte[] value, long expiryMillis)
         {
             _keys[Count] = key;
-            _args[Count + 2] = value;
+            _args[1 + 2 * Count] = value;
+            _args[2 + 2 * Count] = expiryMillis;
             Count++;
         }
 
@@ -222,14 +223,13 @@ public sealed class OnlineViewWriter : IAsyncDisposable
             {
                 return (_keys, _args);
             }
-            return (_keys[..Count], _args[..(Count + 2)]);
+            return (_keys[..Count], _args[..(1 + 2 * Count)]);
         }
 
-        private static RedisValue[] CreateArgs(int capacity, RedisValue field, RedisValue ttlMicros)
+        private static RedisValue[] CreateArgs(int capacity, RedisValue field)
         {
-            var args = new RedisValue[capacity + 2];
+            var args = new RedisValue[1 + 2 * capacity];
             args[0] = field;
-            args[1] = ttlMicros;
             return args;
         }
     }

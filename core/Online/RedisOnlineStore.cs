@@ -81,6 +81,12 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         var replies = new Task<RedisValue[]>[sets.Count][];
         if (rows > 0 && sets.Count > 0)
         {
+            if (!Connection.IsConnected)
+            {
+                // Fail fast: a server answers UNAVAILABLE now rather than queueing requests for a dead Redis.
+                throw RedisRetry.Unavailable(Connection, "not connected",
+                    new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "not connected", null, CommandStatus.Unknown));
+            }
             var database = Connection.GetDatabase();
             var batch = database.CreateBatch();
             var all = new List<Task>(rows * sets.Count);
@@ -108,8 +114,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
             {
                 // The pending replies fault later; observe them so nothing is reported as unobserved.
                 _ = whenAll.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-                throw new StoreUnavailableException(
-                    $"Redis did not answer the online read within {Options.CommandTimeout.TotalSeconds:0.#} s.", ex);
+                throw RedisRetry.Unavailable(Connection, $"the online read did not complete within {Options.CommandTimeout.TotalSeconds:0.#} s", ex);
             }
         }
         return plan.BuildResult(replies, request.ReadTime, _logger);
@@ -212,7 +217,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         Codecs.GetValue(view, v => new FeatureValueCodec(v.Features));
 
     internal Task<T> RunWithRetryAsync<T>(Func<int, Task<T>> operation, string what, CancellationToken cancellationToken) =>
-        RedisRetry.RunAsync(operation, what, Options.WriteAttempts, Options.RetryBaseDelay, _logger, cancellationToken);
+        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken);
 
     /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
     internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
@@ -225,9 +230,9 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         {
             byte[]? loaded = null;
             var servers = Connection.GetServers().Where(s => !s.IsReplica).ToArray();
-            if (servers.Length == 0 || !Connection.IsConnected)
+            if (servers.Length == 0)
             {
-                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "No Redis server is connected.", null, CommandStatus.Unknown);
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis server is known", null, CommandStatus.Unknown);
             }
             foreach (var server in servers)
             {

@@ -12,11 +12,14 @@ public sealed record RedisOnlineStoreOptions
     /// <summary>Time a command may take (sync/async timeouts); reads give up after this too.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Attempts per write call before <see cref="Errors.StoreUnavailableException"/> (1 = no retry).</summary>
-    public int WriteAttempts { get; init; } = 5;
+    /// <summary>
+    /// Attempts per write call (and per bookkeeping operation) before <see cref="Errors.StoreUnavailableException"/>
+    /// (1 = no retry). Each attempt waits at most <see cref="ConnectTimeout"/> for a lost connection.
+    /// </summary>
+    public int WriteAttempts { get; init; } = 4;
 
     /// <summary>First retry delay; doubles per attempt.</summary>
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Keys per write-script call (all in one hash slot).</summary>
     public int KeysPerCall { get; init; } = 16;

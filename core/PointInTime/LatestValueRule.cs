@@ -159,4 +159,15 @@ public static class LatestValueRule
         createdTimestampSql is null
             ? eventTimestampSql
             : $"greatest({eventTimestampSql}, coalesce({createdTimestampSql}, {eventTimestampSql}))";
+
+    /// <summary>
+    /// Integer counterpart of <see cref="VersionKeySql"/> with the same order: without a created timestamp the event
+    /// time in µs (BIGINT); with one, <c>event_µs * 2^64 + created_µs</c> (HUGEINT), a missing created timestamp
+    /// counting as -2^63, below any real one. DuckDB aggregates integers (<c>arg_max(x, key)</c>, <c>max</c>) far
+    /// faster than structs. Works on either timestamp flavour (epoch_us gives the instant).
+    /// </summary>
+    public static string PackedVersionKeySql(string eventTimestampSql, string? createdTimestampSql) =>
+        createdTimestampSql is null
+            ? $"epoch_us({eventTimestampSql})"
+            : $"(CAST(epoch_us({eventTimestampSql}) AS HUGEINT) * 18446744073709551616 + coalesce(epoch_us({createdTimestampSql}), -9223372036854775808))";
 }

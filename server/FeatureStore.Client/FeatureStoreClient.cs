@@ -9,6 +9,9 @@ namespace FeatureStore.Client;
 /// </summary>
 public sealed class FeatureStoreClient : IDisposable
 {
+    /// <summary>Largest response the owned channel accepts (256 MB).</summary>
+    public const int MaxResponseBytes = 256 * 1024 * 1024;
+
     private readonly GrpcChannel? _ownedChannel;
 
     /// <summary>Connects to a server address such as <c>http://127.0.0.1:6570</c> (h2c) and owns the channel.</summary>
@@ -16,6 +19,8 @@ public sealed class FeatureStoreClient : IDisposable
         : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            // 10,000 entities x 50 features is several MB; gRPC's default 4 MB limit would refuse it.
+            MaxReceiveMessageSize = MaxResponseBytes,
         }))
     {
         _ownedChannel = (GrpcChannel)Channel;

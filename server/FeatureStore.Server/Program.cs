@@ -18,5 +18,14 @@ catch (UserInputException ex)
     Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
 }
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException ex)
+{
+    // Typically a port already in use: say so plainly instead of a stack trace.
+    Console.Error.WriteLine($"error: {ex.Message} (choose other ports with --http-port / --grpc-port)");
+    return 1;
+}
 return 0;

@@ -10,7 +10,7 @@ namespace FeatureStore.Server.HttpApi;
 /// Writes Feast's <c>/get-online-features</c> response shape:
 /// <c>{"metadata": {"feature_names": [...]}, "results": [{"values": [...], "statuses": [...], "event_timestamps": [...]}]}</c>,
 /// join key columns first. Values are typed JSON: numbers as numbers (NaN and infinities as the strings "NaN",
-/// "Infinity", "-Infinity", as protobuf's JSON mapping does), timestamps as ISO-8601 UTC strings, bytes as base64,
+/// "Infinity", "-Infinity", as protobuf's JSON mapping does), timestamps as ISO-8601 UTC strings (0, 3 or 6 fraction digits), bytes as base64,
 /// lists as arrays, null for anything not PRESENT. A missing event timestamp is written as the Unix epoch, as Feast
 /// does, so Feast clients that parse every timestamp keep working.
 /// </summary>
@@ -45,6 +45,7 @@ internal static class FeastJsonResponseWriter
             WriteRepeated(json, "event_timestamps", EpochText, key.Values.Count);
             json.WriteEndObject();
         }
+        Span<byte> last = stackalloc byte[32];
         foreach (var column in result.Features.Columns)
         {
             json.WriteStartObject();
@@ -61,11 +62,19 @@ internal static class FeastJsonResponseWriter
             }
             json.WriteEndArray();
             json.WriteStartArray("event_timestamps");
+            var lastLength = 0;
+            DateTimeOffset? lastTime = null;
             foreach (var value in column)
             {
                 if (value.EventTimestamp is { } time)
                 {
-                    WriteTimestamp(json, time);
+                    // Rows of one view often share a timestamp (batch materialization): format it once.
+                    if (time != lastTime)
+                    {
+                        lastTime = time;
+                        lastLength = FormatTimestamp(time, last);
+                    }
+                    json.WriteStringValue(last[..lastLength]);
                 }
                 else
                 {
@@ -162,11 +171,57 @@ internal static class FeastJsonResponseWriter
 
     private static string NonFinite(double d) => double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
 
-    /// <summary>ISO-8601 in UTC with a Z, to microseconds, trailing zeros trimmed (e.g. 2024-05-01T10:00:00Z).</summary>
+    /// <summary>
+    /// ISO-8601 in UTC with a Z and 0, 3 or 6 fraction digits, as protobuf's JSON mapping writes timestamps (and so
+    /// Feast's server): every Python <c>datetime.fromisoformat</c> since 3.7 reads that. Formatted by hand: a custom
+    /// .NET format string costs more than the rest of a value's serialization.
+    /// </summary>
     private static void WriteTimestamp(Utf8JsonWriter json, DateTimeOffset time)
     {
-        Span<char> buffer = stackalloc char[40];
-        time.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
-        json.WriteStringValue(buffer[..written]);
+        Span<byte> buffer = stackalloc byte[32];
+        json.WriteStringValue(buffer[..FormatTimestamp(time, buffer)]);
+    }
+
+    internal static int FormatTimestamp(DateTimeOffset time, Span<byte> buffer)
+    {
+        var utc = time.UtcDateTime;
+        Digits(buffer[..4], utc.Year);
+        buffer[4] = (byte)'-';
+        Digits(buffer.Slice(5, 2), utc.Month);
+        buffer[7] = (byte)'-';
+        Digits(buffer.Slice(8, 2), utc.Day);
+        buffer[10] = (byte)'T';
+        Digits(buffer.Slice(11, 2), utc.Hour);
+        buffer[13] = (byte)':';
+        Digits(buffer.Slice(14, 2), utc.Minute);
+        buffer[16] = (byte)':';
+        Digits(buffer.Slice(17, 2), utc.Second);
+        var length = 19;
+        var micros = (int)(utc.Ticks % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMicrosecond);
+        if (micros != 0)
+        {
+            buffer[length++] = (byte)'.';
+            if (micros % 1000 == 0)
+            {
+                Digits(buffer.Slice(length, 3), micros / 1000);
+                length += 3;
+            }
+            else
+            {
+                Digits(buffer.Slice(length, 6), micros);
+                length += 6;
+            }
+        }
+        buffer[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
     }
 }

@@ -25,12 +25,12 @@ internal static class GetOnlineFeaturesEndpoint
         {
             var request = await FeastJsonRequestReader.ReadAsync(context.Request.Body, cancellation);
             var result = await serving.ReadAsync(request, cancellation);
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            FeastJsonResponseWriter.Write(buffer, result);
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
-            context.Response.ContentLength = buffer.WrittenCount;
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellation);
+            // Straight into Kestrel's pooled pipe: a 100-entity answer is ~100 KB, and building it in one array
+            // would put it on the large object heap on every request.
+            FeastJsonResponseWriter.Write(context.Response.BodyWriter, result);
+            await context.Response.BodyWriter.FlushAsync(cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -31,9 +31,16 @@ public sealed class OnlineStoreHealth(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.HealthProbeInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            await ProbeAsync();
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await ProbeAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down (also when the host failed to start, e.g. a port in use).
         }
     }
 

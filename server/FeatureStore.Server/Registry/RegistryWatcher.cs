@@ -29,9 +29,16 @@ internal sealed class RegistryWatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.RegistryPollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            await RefreshAsync(stoppingToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RefreshAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down (also when the host failed to start, e.g. a port in use).
         }
     }
 

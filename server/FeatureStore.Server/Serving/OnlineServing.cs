@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
@@ -21,11 +23,15 @@ public sealed class OnlineServing(
     ServerOptions options,
     ServingMetrics metrics)
 {
+    /// <summary>Resolved feature lists per definitions instance: a new registry version starts an empty cache.</summary>
+    private readonly ConditionalWeakTable<DefinitionSet, ConcurrentDictionary<string, ResolvedFeatures>> _resolved = new();
+
+    private const int MaxCachedFeatureLists = 1024;
+
     public async Task<ServingResult> ReadAsync(ServingRequest request, CancellationToken cancellationToken)
     {
         var definitions = active.Snapshot.Definitions;
-        var features = ResolveFeatures(definitions, request);
-        var requiredKeys = RequiredJoinKeys(definitions, features);
+        var (features, requiredKeys) = Resolve(definitions, request);
         var (keyColumns, rowCount) = ConvertEntityColumns(definitions, request, requiredKeys);
         var names = OutputNames(keyColumns, features, request.FullFeatureNames);
 
@@ -60,6 +66,32 @@ public sealed class OnlineServing(
             metrics.RecordStoreRead(ServingMetrics.Since(started), succeeded);
         }
     }
+
+    /// <summary>
+    /// The checked features of a request and the join keys they need. Models ask for the same lists over and over, so
+    /// successful resolutions are cached per registry version (bounded); failures are never cached.
+    /// </summary>
+    private ResolvedFeatures Resolve(DefinitionSet definitions, ServingRequest request)
+    {
+        var cache = _resolved.GetValue(definitions, _ => new ConcurrentDictionary<string, ResolvedFeatures>(StringComparer.Ordinal));
+        var key = request.FeatureService is { } service && request.Features.Count == 0
+            ? "service\u001f" + service
+            : "features\u001f" + string.Join('\u001f', request.Features) + (request.FeatureService is null ? "" : "\u001e" + request.FeatureService);
+        if (cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        var features = ResolveFeatures(definitions, request);
+        var resolved = new ResolvedFeatures(features, RequiredJoinKeys(definitions, features));
+        if (cache.Count < MaxCachedFeatureLists)
+        {
+            cache.TryAdd(key, resolved);
+        }
+        return resolved;
+    }
+
+    private sealed record ResolvedFeatures(
+        IReadOnlyList<FeatureReference> Features, Dictionary<string, (EntityDefinition Entity, string View)> RequiredKeys);
 
     private static IReadOnlyList<FeatureReference> ResolveFeatures(DefinitionSet definitions, ServingRequest request)
     {

@@ -35,7 +35,9 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
             Timeout = 60_000,
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
+        // Generous: the whole suite shares two cores with this browser.
+        page.SetDefaultTimeout(60_000);
+        page.SetDefaultNavigationTimeout(60_000);
 
         await page.GotoAsync(host.HttpAddress.ToString());
         Assert.Equal("Catalog · Feature catalog", await page.TitleAsync());
@@ -43,12 +45,15 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
 
         await page.GetByLabel("Search the catalog").FillAsync("conv");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("q=conv", StringComparison.Ordinal));
+        await page.Locator("table.results").WaitForAsync();
+        Assert.Contains("q=conv", page.Url);
         var firstHit = page.Locator("table.results tbody tr").First;
         Assert.Contains("conv_rate", await firstHit.InnerTextAsync());
+        var searchShot = await SaveScreenshotAsync(page, "catalog-search.png");
 
         await page.Locator("table.views").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "driver_hourly_stats", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/views/driver_hourly_stats", StringComparison.Ordinal));
+        await page.Locator("table.schema").WaitForAsync();
+        Assert.EndsWith("/views/driver_hourly_stats", page.Url);
 
         Assert.Equal("driver_hourly_stats", await page.Locator("h1").InnerTextAsync());
         var schemaRows = await page.Locator("table.schema tbody tr.feature td:first-child").AllInnerTextsAsync();
@@ -61,10 +66,18 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
         Assert.Contains("driver_activity_v1", await lineage.Locator(".node.services").InnerTextAsync());
         Assert.Contains("materialized 3 h ago", await page.Locator("#freshness").InnerTextAsync());
 
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "catalog.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"Screenshot of the feature view page: {screenshot}");
-        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot should hold a rendered page");
+        var viewShot = await SaveScreenshotAsync(page, "catalog.png");
+        output.WriteLine($"Screenshot of the search results: {searchShot}");
+        output.WriteLine($"Screenshot of the feature view page: {viewShot}");
+    }
+
+    /// <summary>Saves a full-page screenshot under the test output's TestResults folder (a test artifact).</summary>
+    private static async Task<string> SaveScreenshotAsync(IPage page, string fileName)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, $"the screenshot {path} should hold a rendered page");
+        return path;
     }
 }

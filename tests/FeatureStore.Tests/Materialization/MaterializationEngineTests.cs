@@ -52,6 +52,21 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Latest_row_wins_across_the_files_of_a_folder_source()
+    {
+        await using var harness = new MaterializationHarness(redis.Connection);
+        // Dealt round-robin over three files: every driver has rows in several files, the newest in any of them.
+        var rows = Enumerable.Range(0, 60).Select(i => Row(i % 7, T.AddMinutes(-i), i, i % 2 == 0 ? T.AddMinutes(-i) : null)).ToArray();
+        await harness.AddViewAsync(Driver(TimeSpan.Zero), ["FLOAT", "BIGINT"], rows, files: 3);
+        var summary = (await harness.RunAsync(TO.AddDays(-1), TO)).Single();
+        Assert.Equal(7, summary.RowsSelected);
+        for (var driver = 0L; driver < 7; driver++)
+        {
+            Assert.Equal(driver, await TripsAsync(harness, driver, TO)); // row i = driver is the newest of its key
+        }
+    }
+
+    [Fact]
     public async Task Rerunning_the_same_window_leaves_identical_redis_state()
     {
         await using var harness = await HarnessAsync(redis.Connection, TimeSpan.FromHours(5),

@@ -55,16 +55,28 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     public FeatureViewDefinition ViewOf(string view) => _views[view].View;
 
     /// <summary>Adds a view and writes its source file; <paramref name="sqlTypes"/> gives each feature's Parquet column type.</summary>
-    public async Task AddViewAsync(FeatureViewDefinition view, string[] sqlTypes, IReadOnlyList<SourceRow> rows, bool withCreated = true)
+    /// <summary>With <paramref name="files"/> &gt; 1 the source is a folder of that many files (rows dealt round-robin).</summary>
+    public async Task AddViewAsync(FeatureViewDefinition view, string[] sqlTypes, IReadOnlyList<SourceRow> rows, bool withCreated = true, int files = 1)
     {
         var entities = view.Entities.Select(n => Entities.Single(e => e.Name == n)).ToArray();
         var source = new SourceDefinition
         {
             Name = $"{view.Name}_source",
-            Path = $"data/{view.Name}.parquet",
+            Path = files > 1 ? $"data/{view.Name}" : $"data/{view.Name}.parquet",
             TimestampField = "event_timestamp",
             CreatedTimestampField = withCreated ? "created" : null,
         };
+        for (var file = 0; file < files; file++)
+        {
+            var part = rows.Where((_, i) => i % files == file).ToArray();
+            var path = files > 1 ? Path.Combine(Root, source.Path, $"part-{file}.parquet") : Path.Combine(Root, source.Path);
+            await TestParquet.WriteAsync(path, Columns(view, entities, withCreated, sqlTypes, part));
+        }
+        _views[view.Name] = (view, source, rows);
+    }
+
+    private static TestColumn[] Columns(FeatureViewDefinition view, EntityDefinition[] entities, bool withCreated, string[] sqlTypes, IReadOnlyList<SourceRow> rows)
+    {
         var columns = new List<TestColumn>();
         for (var k = 0; k < entities.Length; k++)
         {
@@ -82,8 +94,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
             var f1 = f;
             columns.Add(new TestColumn(view.Features[f].Name, sqlTypes[f], rows.Select(r => r.Values[f1]).ToArray()));
         }
-        await TestParquet.WriteAsync(Path.Combine(Root, source.Path), columns.ToArray());
-        _views[view.Name] = (view, source, rows);
+        return columns.ToArray();
     }
 
     /// <summary>Replaces a view definition (e.g. to remove it or change it) without touching its data file.</summary>

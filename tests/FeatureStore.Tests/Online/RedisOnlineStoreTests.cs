@@ -120,7 +120,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Key_expiry_follows_the_freshest_view_and_no_ttl_keeps_the_key()
+    public async Task Key_expiry_follows_the_freshest_view_and_no_ttl_keeps_the_key_for_ever()
     {
         var shortView = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(1));
         var longView = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(3), "driver_long");
@@ -140,9 +140,15 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         Assert.Equal(T.AddHours(4).ToUnixTimeMilliseconds(), (long)await db.ExecuteAsync("PEXPIRETIME", key));
 
         await WriteAsync(store, definitions, forever, ([1L], [0.1f, 1L], T, null));
-        Assert.Equal(-1L, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+        Assert.Equal(OnlineWriteScript.NeverMillis, (long)await db.ExecuteAsync("PEXPIRETIME", key));
         await WriteAsync(store, definitions, longView, ([1L], [0.1f, 1L], T.AddHours(5), null));
-        Assert.Equal(-1L, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+        Assert.Equal(OnlineWriteScript.NeverMillis, (long)await db.ExecuteAsync("PEXPIRETIME", key));
+
+        // A key first written by a view without TTL, then by one with: it never expires either.
+        await WriteAsync(store, definitions, forever, ([2L], [0.1f, 1L], T, null));
+        await WriteAsync(store, definitions, shortView, ([2L], [0.1f, 1L], T, null));
+        var key2 = Assert.Single(await ProjectKeysAsync(project), k => k != key);
+        Assert.Equal(OnlineWriteScript.NeverMillis, (long)await db.ExecuteAsync("PEXPIRETIME", key2));
     }
 
     [Fact]

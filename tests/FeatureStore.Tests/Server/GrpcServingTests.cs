@@ -66,6 +66,22 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Default_limit_serves_ten_thousand_entities_in_one_request_and_refuses_one_more()
+    {
+        using var client = new FeatureStore.Client.FeatureStoreClient(_server.Endpoints.GrpcAddress.ToString());
+        var ids = Enumerable.Range(0, 10_000).Select(i => 1001L + i % 7).ToArray();
+
+        var result = await client.GetOnlineFeaturesAsync(["driver_profile:name", "driver_profile:rating"], ServingTestData.Drivers(ids));
+        var tooMany = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            client.GetOnlineFeaturesAsync(["driver_profile:name"], ServingTestData.Drivers([.. ids, 1001L])));
+
+        Assert.Equal(10_000, result.RowCount);
+        Assert.Equal("Cid", result["name", 9_998]);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, tooMany.StatusCode);
+        Assert.Contains("10001 entity rows", tooMany.Status.Detail);
+    }
+
+    [Fact]
     public async Task Bare_view_name_means_all_of_its_features_in_definition_order()
     {
         var result = await _server.Client.GetOnlineFeaturesAsync(["driver_hourly_stats"], ServingTestData.Drivers(1001));

@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DuckDB.NET.Data;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Materialization;
+using FeatureStore.Core.Online;
+using FeatureStore.Materializer.Cli;
+using StackExchange.Redis;
+
+namespace FeatureStore.Bench;
+
+/// <summary>
+/// <c>materialize</c>: 1,000,000 entities x 10 features (10,000,000 source rows, generated with DuckDB) through the
+/// real <c>featurestore materialize</c> command, in-process. Reports in one run: DuckDB selection time, end-to-end
+/// entities/s, peak RSS of the materialization, Redis memory per entity, and the raw baseline: the same number of
+/// hashes with the same key and field layout written by plain pipelined HSET with StackExchange.Redis; and the ratio.
+/// Targets: >= 300,000 entities/s, >= 0.6 of raw HSET, peak RSS &lt; 1 GB.
+/// Options: <c>--entities N</c> (default 1,000,000), <c>--versions N</c> rows per entity (default 10).
+/// Redis: FEATURESTORE_BENCH_REDIS, or a redis-server started on a free port.
+/// </summary>
+internal sealed class MaterializeBenchmark : IBenchmark
+{
+    private const string Project = "bench_materialize";
+    private const string RawProject = "bench_raw_hset";
+    private const int FeatureCount = 10;
+
+    public string Name => "materialize";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var entities = IntOption(args, "--entities", 1_000_000);
+        var versions = IntOption(args, "--versions", 10);
+        var root = Directory.CreateTempSubdirectory("featurestore-bench-materialize-").FullName;
+        Process? server = null;
+        try
+        {
+            var connectionString = Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_REDIS");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                (server, connectionString) = await StartRedisAsync(root);
+                Console.WriteLine($"redis-server started on {connectionString}");
+            }
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
+            await DeleteProjectAsync(redis, Project);
+            await DeleteProjectAsync(redis, RawProject);
+
+            var end = DateTimeOffset.UtcNow;
+            end = new DateTimeOffset(end.UtcTicks - end.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            var clock = Stopwatch.StartNew();
+            await WriteRepositoryAsync(root, connectionString, entities, versions, end);
+            Console.WriteLine($"generated {(long)entities * versions:N0} source rows ({entities:N0} entities x {versions} versions x {FeatureCount} features) in {clock.Elapsed.TotalSeconds:0.0} s");
+            Require(await CliApplication.RunAsync(["apply", "--repo", root], TextWriter.Null, Console.Error), "apply");
+
+            var selection = await MeasureSelectionAsync(root, end);
+            Console.WriteLine($"DuckDB selection (the engine's query run inside DuckDB, rows hashed, not transferred): {selection.Elapsed.TotalSeconds:0.00} s for {selection.Rows:N0} keys");
+
+            GC.Collect();
+            ResetPeakRss();
+            var before = await UsedMemoryAsync(redis);
+            var start = end.AddDays(-30);
+            clock.Restart();
+            var output = new StringWriter();
+            Require(await CliApplication.RunAsync(
+                ["materialize", "--repo", root, "--start", start.ToString("O"), "--end", end.ToString("O")], output, Console.Error), "materialize");
+            var endToEnd = clock.Elapsed;
+            var peakRss = PeakRssBytes();
+            var after = await UsedMemoryAsync(redis);
+            Console.Write(output);
+            var rate = entities / endToEnd.TotalSeconds;
+            Console.WriteLine($"end to end: {endToEnd.TotalSeconds:0.00} s, {rate:N0} entities/s ({(long)entities * versions / endToEnd.TotalSeconds:N0} source rows/s)");
+            Console.WriteLine($"peak RSS during materialize: {peakRss / 1048576.0:N0} MB");
+            Console.WriteLine($"Redis memory: {(after - before) / (double)entities:N0} bytes per entity ({(after - before) / 1048576.0:N0} MB for {entities:N0} hashes)");
+
+            var raw = await RawHsetAsync(redis, entities, end);
+            var rawRate = entities / raw.TotalSeconds;
+            Console.WriteLine($"raw baseline, pipelined HSET (same keys, one field of the same bytes per hash): {raw.TotalSeconds:0.00} s, {rawRate:N0} hashes/s");
+            Console.WriteLine($"ratio end-to-end / raw HSET: {rate / rawRate:0.00}");
+            Console.WriteLine($"targets: >= 300,000 entities/s [{(rate >= 300_000 ? "met" : "missed")}], >= 0.6 of raw [{(rate / rawRate >= 0.6 ? "met" : "missed")}], peak RSS < 1 GB [{(peakRss < 1L << 30 ? "met" : "missed")}]");
+
+            await DeleteProjectAsync(redis, Project);
+            await DeleteProjectAsync(redis, RawProject);
+            return 0;
+        }
+        finally
+        {
+            if (server is { HasExited: false })
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+            server?.Dispose();
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task WriteRepositoryAsync(string root, string redis, int entities, int versions, DateTimeOffset end)
+    {
+        await File.WriteAllTextAsync(Path.Combine(root, "featurestore.yaml"), $"""
+            project: {Project}
+            online_store:
+              type: redis
+              connection_string: "{redis}"
+            offline_store:
+              type: duckdb
+            registry: .featurestore/registry
+            """);
+        var features = string.Join("\n", Enumerable.Range(0, FeatureCount).Select(i => $"      - {{name: f{i}, type: {(i < 5 ? "float64" : "int64")}}}"));
+        await File.WriteAllTextAsync(Path.Combine(root, "bench.yaml"), $"""
+            entities:
+              - name: driver
+                join_key: driver_id
+                value_type: int64
+            sources:
+              - name: bench_source
+                path: data/bench.parquet
+                timestamp_field: event_timestamp
+                created_timestamp_field: created
+            feature_views:
+              - name: bench_stats
+                entities: [driver]
+                source: bench_source
+                ttl: 30d
+                features:
+            {features}
+            """);
+        Directory.CreateDirectory(Path.Combine(root, "data"));
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        var doubles = string.Join(", ", Enumerable.Range(0, 5).Select(i => $"random() AS f{i}"));
+        var longs = string.Join(", ", Enumerable.Range(5, 5).Select(i => $"CAST(random() * 100000 AS BIGINT) AS f{i}"));
+        command.CommandText = $"""
+            COPY (SELECT i % $entities AS driver_id,
+                         CAST($end AS TIMESTAMP) - to_minutes(CAST(i // $entities AS BIGINT) * 37 + i % 13) AS event_timestamp,
+                         CAST($end AS TIMESTAMP) - to_minutes(CAST(i // $entities AS BIGINT) * 37) AS created,
+                         {doubles}, {longs}
+                    FROM range(CAST($rows AS BIGINT)) t(i))
+            TO '{Path.Combine(root, "data", "bench.parquet").Replace("'", "''")}' (FORMAT PARQUET)
+            """;
+        command.Parameters.Add(new DuckDBParameter("entities", (long)entities));
+        command.Parameters.Add(new DuckDBParameter("rows", (long)entities * versions));
+        command.Parameters.Add(new DuckDBParameter("end", end.UtcDateTime));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The engine's own query, aggregated and counted inside DuckDB: the selection cost without transfer.</summary>
+    private static async Task<(TimeSpan Elapsed, long Rows)> MeasureSelectionAsync(string root, DateTimeOffset end)
+    {
+        var config = Core.Loading.RepositoryLoader.LoadConfig(root);
+        var registry = Core.Registry.FileRegistry.ForConfig(config);
+        var definitions = (await registry.GetCurrentAsync())!.Definitions;
+        var view = definitions.FeatureViews.Single();
+        var source = definitions.GetSource(view.Source);
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "SET TimeZone = 'UTC'; SET preserve_insertion_order = false";
+            await setup.ExecuteNonQueryAsync();
+        }
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var describe = connection.CreateCommand())
+        {
+            describe.CommandText = "DESCRIBE SELECT * FROM read_parquet($path)";
+            describe.Parameters.Add(new DuckDBParameter("path", source.ResolvePath(root)));
+            await using var reader = await describe.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        var query = LatestRowsQuery.Create(definitions, view, LatestRowsQuery.KeyOrder(definitions, view), root, hasStart: true, columns);
+        await using var command = connection.CreateCommand();
+        // Every column of every selected row is hashed, so DuckDB cannot prune any of the work.
+        command.CommandText = $"SELECT count(*), sum(hash(x)) FROM ({query.Sql}) x";
+        command.Parameters.Add(new DuckDBParameter("path", query.Path));
+        command.Parameters.Add(new DuckDBParameter("start", end.AddDays(-30).UtcDateTime));
+        command.Parameters.Add(new DuckDBParameter("end", end.UtcDateTime));
+        var clock = Stopwatch.StartNew();
+        await using var result = await command.ExecuteReaderAsync();
+        await result.ReadAsync();
+        return (clock.Elapsed, result.GetInt64(0));
+    }
+
+    /// <summary>
+    /// Plain pipelined HSET of the same key layout and the same stored bytes (version header + encoded values),
+    /// batches of 1,000 with a bounded number in flight, every reply awaited.
+    /// </summary>
+    private static async Task<TimeSpan> RawHsetAsync(ConnectionMultiplexer redis, int entities, DateTimeOffset end)
+    {
+        var view = new FeatureViewDefinition
+        {
+            Name = "bench_stats", Entities = ["driver"], Source = "bench_source",
+            Features = Enumerable.Range(0, FeatureCount)
+                .Select(i => new FeatureDefinition { Name = $"f{i}", Type = new FeatureType(i < 5 ? ScalarType.Float64 : ScalarType.Int64) }).ToArray(),
+        };
+        var definitions = new DefinitionSet
+        {
+            Project = RawProject,
+            Entities = [new EntityDefinition { Name = "driver", JoinKey = "driver_id", ValueType = new FeatureType(ScalarType.Int64) }],
+            FeatureViews = [view],
+        };
+        var keys = new OnlineKeyLayout(RawProject).ForView(definitions, view);
+        var codec = new FeatureValueCodec(view.Features);
+        var field = OnlineKeyLayout.ViewField(view.Name);
+        var keyWriter = new EntityKeyWriter();
+        var values = new FeatureBlobWriter();
+        var random = new Random(1);
+        var eventMicros = TimestampMicros.FromDateTimeOffset(end);
+        var database = redis.GetDatabase();
+        var inFlight = new Queue<Task>();
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < entities; start += 1000)
+        {
+            var batch = database.CreateBatch();
+            var tasks = new Task[Math.Min(1000, entities - start)];
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                keyWriter.Reset();
+                keyWriter.AppendInt64(start + i);
+                values.Begin(codec.Fingerprint, FeatureCount);
+                for (var f = 0; f < 5; f++)
+                {
+                    values.WriteFloat64(random.NextDouble());
+                }
+                for (var f = 5; f < FeatureCount; f++)
+                {
+                    values.WriteInt64(random.Next(0, 100_000));
+                }
+                values.Complete();
+                tasks[i] = batch.HashSetAsync(keys.BuildKey(keyWriter.Written), field,
+                    StoredViewValue.Create(eventMicros, eventMicros, values.Written));
+            }
+            batch.Execute();
+            inFlight.Enqueue(Task.WhenAll(tasks));
+            if (inFlight.Count >= 8)
+            {
+                await inFlight.Dequeue();
+            }
+        }
+        while (inFlight.Count > 0)
+        {
+            await inFlight.Dequeue();
+        }
+        return clock.Elapsed;
+    }
+
+    private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer redis)
+    {
+        var info = await redis.GetServers().First().InfoAsync("memory");
+        return long.Parse(info.SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
+    {
+        var layout = new OnlineKeyLayout(project);
+        var database = redis.GetDatabase();
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+        {
+            var batch = new List<Task>();
+            await foreach (var key in server.KeysAsync(pattern: layout.EntityKeyPattern, pageSize: 5000))
+            {
+                batch.Add(database.KeyDeleteAsync(key));
+                if (batch.Count >= 5000)
+                {
+                    await Task.WhenAll(batch);
+                    batch.Clear();
+                }
+            }
+            await Task.WhenAll(batch);
+        }
+        await database.KeyDeleteAsync([layout.ViewsKey, layout.LockKey("bench_stats")]);
+    }
+
+    /// <summary>Linux: resets VmHWM so the next reading is the peak of what follows.</summary>
+    private static void ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.WriteLine("(could not reset peak RSS; the figure covers the whole process)");
+        }
+    }
+
+    private static long PeakRssBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return Environment.WorkingSet;
+    }
+
+    private static async Task<(Process Server, string ConnectionString)> StartRedisAsync(string root)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var directory = Directory.CreateDirectory(Path.Combine(root, "redis")).FullName;
+        var startInfo = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        var server = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start redis-server (is it on PATH?).");
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return (server, $"127.0.0.1:{port}");
+            }
+            catch (SocketException) when (attempt < 200)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static void Require(int exitCode, string what)
+    {
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"featurestore {what} exited with {exitCode}.");
+        }
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

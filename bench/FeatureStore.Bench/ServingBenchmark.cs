@@ -1,0 +1,544 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using FeatureStore.Client;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Online;
+using FeatureStore.Core.Registry;
+using FeatureStore.Protos.V1;
+using FeatureStore.Server;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using StackExchange.Redis;
+
+namespace FeatureStore.Bench;
+
+/// <summary>
+/// Online serving latency, on loopback against a local Redis: the driver example widened to 50 features (three
+/// views of the driver entity), 1,000,000 entities written through the online store's write API, the server in a
+/// process of its own. For 1 x 50 and 100 x 50 features, sequential and with 16 requests in flight, it measures
+/// p50, p99 and throughput of gRPC and HTTP lookups, of the raw baseline (the same keys and fields read with one
+/// pipelined StackExchange.Redis batch from this process) and of an empty call to the same server (gRPC health
+/// Check, GET /health), then prints BENCHMARKS.md's ratio: lookup p50 / (empty call p50 + raw Redis p50), target
+/// &lt;= 1.3, plus the issue's targets (gRPC p99 &lt;= 1 ms for 1 x 50 and &lt;= 5 ms for 100 x 50 sequential).
+/// <code>dotnet run -c Release --project bench/FeatureStore.Bench -- serving [--entities N] [--seconds S] [--in-flight N]</code>
+/// Uses FEATURESTORE_BENCH_REDIS when set, else starts its own redis-server from PATH.
+/// </summary>
+internal sealed class ServingBenchmark : IBenchmark
+{
+    private const string Project = "bench_serving";
+    private const int FeatureCount = 50;
+    private static readonly string[] Transports = ["gRPC", "HTTP", "raw Redis", "empty gRPC", "empty HTTP"];
+
+    public string Name => "serving";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--serve")
+        {
+            // Child mode: the server under test, in a process of its own like in production.
+            var app = ServerHost.Build(args[1..]);
+            await app.RunAsync();
+            return 0;
+        }
+
+        var entities = IntOption(args, "--entities", 1_000_000);
+        var seconds = IntOption(args, "--seconds", 3);
+        var inFlight = IntOption(args, "--in-flight", 16);
+        var work = Directory.CreateTempSubdirectory("featurestore-bench-serving-");
+        Process? redisProcess = null;
+        Process? server = null;
+        try
+        {
+            var redis = Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_REDIS");
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                (redisProcess, redis) = await StartRedisAsync(work.FullName);
+                Console.WriteLine($"redis: own redis-server at {redis}");
+            }
+            else
+            {
+                Console.WriteLine($"redis: FEATURESTORE_BENCH_REDIS={redis}");
+            }
+
+            var definitions = Definitions();
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, "featurestore.yaml"), $"""
+                project: {Project}
+                online_store:
+                  type: redis
+                  connection_string: "{redis}"
+                offline_store:
+                  type: duckdb
+                registry: registry
+                """);
+            await new FileRegistry(Path.Combine(work.FullName, "registry")).ApplyAsync(definitions);
+
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
+            var memoryBefore = await UsedMemoryAsync(connection);
+            await WriteEntitiesAsync(connection, definitions, entities);
+            var memoryAfter = await UsedMemoryAsync(connection);
+            Console.WriteLine($"redis memory: {(memoryAfter - memoryBefore) / (double)entities:0} bytes per entity (3 views, {FeatureCount} features)");
+
+            var httpPort = FreePort();
+            var grpcPort = FreePort();
+            server = StartServer(work.FullName, redis, httpPort, grpcPort);
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"),
+            };
+            await WaitForServerAsync(http, server);
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            });
+            var client = new FeatureStoreClient(channel);
+            var health = new Health.HealthClient(channel);
+            var database = connection.GetDatabase();
+
+            var features = definitions.FeatureViews.SelectMany(v => v.Features.Select(f => $"{v.Name}:{f.Name}")).ToArray();
+            var results = new List<(string Shape, string Mode, string Transport, Stats Stats)>();
+            Console.WriteLine($"server: pid {server.Id}, HTTP 127.0.0.1:{httpPort}, gRPC 127.0.0.1:{grpcPort}; {seconds} s per figure after warm-up");
+            Console.WriteLine();
+            Console.WriteLine($"load average at start: {LoadAverage()} (2 cores; other work on the machine inflates every figure)");
+            Console.WriteLine($"{"shape",-8} {"mode",-12} {"transport",-11} {"p50 ms",9} {"p99 ms",9} {"req/s",9} {"calls",8} {"server CPU µs/call",19} {"in-server ms",13} {"store read ms",14}");
+            foreach (var rows in new[] { 1, 100 })
+            {
+                var shape = $"{rows}x{FeatureCount}";
+                var calls = Calls.Create(definitions, features, rows, entities, seed: rows);
+                foreach (var (mode, parallelism) in new[] { ("sequential", 1), ($"{inFlight} in flight", inFlight) })
+                {
+                    foreach (var transport in Transports)
+                    {
+                        Func<int, Task> call = transport switch
+                        {
+                            "gRPC" => i => client.Serving.GetOnlineFeaturesAsync(calls.Grpc[i % calls.Count]).ResponseAsync,
+                            "HTTP" => i => PostAsync(http, calls.Json[i % calls.Count]),
+                            "raw Redis" => i => calls.ReadRawAsync(database, i % calls.Count),
+                            "empty gRPC" => i => health.CheckAsync(new HealthCheckRequest()).ResponseAsync,
+                            _ => i => GetAsync(http, "/health"),
+                        };
+                        var before = await ScrapeAsync(http);
+                        var stats = await MeasureAsync(call, parallelism, TimeSpan.FromSeconds(seconds), server);
+                        var after = await ScrapeAsync(http);
+                        results.Add((shape, mode, transport, stats));
+                        var cpu = transport == "raw Redis" ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
+                        var label = transport == "gRPC" ? "transport=\"grpc\"" : "transport=\"http\"";
+                        var (inServer, storeRead) = transport is "gRPC" or "HTTP"
+                            ? (MeanMs(before, after, "featurestore_request_duration_seconds", label), MeanMs(before, after, "featurestore_online_store_read_seconds", ""))
+                            : ("-", "-");
+                        Console.WriteLine(
+                            $"{shape,-8} {mode,-12} {transport,-11} {stats.P50,9:0.000} {stats.P99,9:0.000} {stats.Throughput,9:0} {stats.Calls,8} {cpu,19} {inServer,13} {storeRead,14}");
+                    }
+                }
+            }
+            await CheckAnswersAsync(client, http, features);
+            PrintRatios(results);
+            return 0;
+        }
+        finally
+        {
+            Stop(server);
+            Stop(redisProcess);
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is harmless.
+            }
+        }
+    }
+
+    /// <summary>The driver example widened to 50 features: hourly stats (3) plus two wide views (22 and 25).</summary>
+    private static DefinitionSet Definitions()
+    {
+        static FeatureDefinition F(string name, ScalarType type) => new() { Name = name, Type = new FeatureType(type) };
+        static IEnumerable<FeatureDefinition> Wide(string stem, int floats, int longs, int doubles, int strings) =>
+            Enumerable.Range(0, floats).Select(i => F($"{stem}_f{i}", ScalarType.Float32))
+                .Concat(Enumerable.Range(0, longs).Select(i => F($"{stem}_i{i}", ScalarType.Int64)))
+                .Concat(Enumerable.Range(0, doubles).Select(i => F($"{stem}_d{i}", ScalarType.Float64)))
+                .Concat(Enumerable.Range(0, strings).Select(i => F($"{stem}_s{i}", ScalarType.String)));
+        FeatureViewDefinition View(string name, TimeSpan ttl, IEnumerable<FeatureDefinition> features) => new()
+        {
+            Name = name, Entities = ["driver"], Source = "driver_stats_source", Ttl = ttl, Features = features.ToArray(),
+        };
+        var views = new[]
+        {
+            View("driver_hourly_stats", TimeSpan.FromDays(1),
+                [F("conv_rate", ScalarType.Float32), F("acc_rate", ScalarType.Float32), F("avg_daily_trips", ScalarType.Int64)]),
+            View("driver_profile_stats", TimeSpan.FromDays(7), Wide("profile", 10, 6, 4, 2)),
+            View("driver_activity_stats", TimeSpan.FromDays(7), Wide("activity", 12, 8, 5, 0)),
+        };
+        if (views.Sum(v => v.Features.Count) != FeatureCount)
+        {
+            throw new InvalidOperationException("The benchmark views must hold 50 features.");
+        }
+        return new DefinitionSet
+        {
+            Project = Project,
+            Entities = [new EntityDefinition { Name = "driver", JoinKey = "driver_id", ValueType = new FeatureType(ScalarType.Int64) }],
+            Sources = [new SourceDefinition { Name = "driver_stats_source", Path = "data/driver_stats.parquet", TimestampField = "event_timestamp" }],
+            FeatureViews = views,
+        };
+    }
+
+    private static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
+    {
+        var store = new RedisOnlineStore(connection);
+        var eventMicros = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
+        var clock = Stopwatch.StartNew();
+        foreach (var view in definitions.FeatureViews)
+        {
+            await using var writer = await store.OpenViewWriterAsync(definitions, view);
+            var types = view.Features.Select(f => f.Type.Scalar).ToArray();
+            for (long id = 1; id <= entities; id++)
+            {
+                writer.BeginRow();
+                writer.Key.AppendInt64(id);
+                for (var f = 0; f < types.Length; f++)
+                {
+                    var noise = (uint)HashCode.Combine(id, f);
+                    switch (types[f])
+                    {
+                        case ScalarType.Float32:
+                            writer.Values.WriteFloat32(noise / (float)uint.MaxValue);
+                            break;
+                        case ScalarType.Float64:
+                            writer.Values.WriteFloat64(noise / (double)uint.MaxValue * 1000);
+                            break;
+                        case ScalarType.Int64:
+                            writer.Values.WriteInt64(noise % 10_000);
+                            break;
+                        default:
+                            writer.Values.WriteString(noise % 2 == 0 ? "gold" : "silver");
+                            break;
+                    }
+                }
+                await writer.EndRowAsync(eventMicros, TimestampMicros.Missing);
+            }
+            await writer.FlushAsync();
+        }
+        Console.WriteLine(
+            $"wrote {entities:N0} entities x {definitions.FeatureViews.Count} views through the online store in {clock.Elapsed.TotalSeconds:0.0} s " +
+            $"({entities / clock.Elapsed.TotalSeconds:N0} entities/s)");
+    }
+
+    /// <summary>Pre-built calls, so the measured loop spends nothing on building requests.</summary>
+    private sealed class Calls
+    {
+        public required int Count { get; init; }
+        public required GetOnlineFeaturesRequest[] Grpc { get; init; }
+        public required byte[][] Json { get; init; }
+        public required RedisKey[][] Keys { get; init; }
+        public required RedisValue[] Fields { get; init; }
+
+        public static Calls Create(DefinitionSet definitions, string[] features, int rows, int entities, int seed)
+        {
+            const int count = 512;
+            var random = new Random(seed);
+            var references = definitions.ResolveReferences(features);
+            var grpc = new GetOnlineFeaturesRequest[count];
+            var json = new byte[count][];
+            var keys = new RedisKey[count][];
+            RedisValue[] fields = [];
+            for (var c = 0; c < count; c++)
+            {
+                var ids = Enumerable.Range(0, rows).Select(_ => (long)random.Next(1, entities + 1)).ToArray();
+                var request = new GetOnlineFeaturesRequest { Features = { features } };
+                request.Entities.Add("driver_id", ValueConversion.ToColumn(ids));
+                grpc[c] = request;
+                json[c] = Encoding.UTF8.GetBytes(
+                    $"{{\"features\":[{string.Join(",", features.Select(f => $"\"{f}\""))}],\"entities\":{{\"driver_id\":[{string.Join(",", ids)}]}}}}");
+                // The exact keys and fields the store reads for this request (one entity set: driver).
+                var plan = OnlineReadPlan.Create(
+                    new OnlineReadRequest(definitions, references,
+                        new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow),
+                    RedisOnlineStore.GetCodec);
+                var set = plan.EntitySets.Single();
+                keys[c] = set.RowKeys.Select(k => k!.Value).ToArray();
+                fields = set.Fields;
+            }
+            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields };
+        }
+
+        /// <summary>The raw baseline: one HMGET per entity, all in one pipelined batch, as the store does.</summary>
+        public Task ReadRawAsync(IDatabase database, int index)
+        {
+            var batch = database.CreateBatch();
+            var keys = Keys[index];
+            var replies = new Task<RedisValue[]>[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                replies[i] = batch.HashGetAsync(keys[i], Fields);
+            }
+            batch.Execute();
+            return Task.WhenAll(replies);
+        }
+    }
+
+    /// <summary>Latency percentiles (ms), calls per second, and the server process's CPU time per call (µs).</summary>
+    private sealed record Stats(double P50, double P99, double Throughput, int Calls, double ServerCpuMicrosPerCall);
+
+    private static async Task<Stats> MeasureAsync(Func<int, Task> call, int parallelism, TimeSpan duration, Process server)
+    {
+        // Warm-up (JIT, connections, Redis caches), then the measured window.
+        await RunAsync(call, parallelism, TimeSpan.FromMilliseconds(Math.Min(1000, duration.TotalMilliseconds / 2)));
+        server.Refresh();
+        var cpuBefore = server.TotalProcessorTime;
+        var (latencies, elapsed) = await RunAsync(call, parallelism, duration);
+        server.Refresh();
+        var cpu = server.TotalProcessorTime - cpuBefore;
+        latencies.Sort();
+        double Percentile(double p) => Stopwatch.GetElapsedTime(0, latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))]).TotalMilliseconds;
+        return new Stats(Percentile(0.50), Percentile(0.99), latencies.Count / elapsed.TotalSeconds, latencies.Count,
+            cpu.TotalMicroseconds / latencies.Count);
+    }
+
+    /// <summary>The server's own metrics, to split a lookup's time into in-server time and its store read.</summary>
+    private static async Task<string[]> ScrapeAsync(HttpClient http) =>
+        (await http.GetStringAsync("/metrics")).Split('\n');
+
+    /// <summary>Mean of a histogram over the window between two scrapes (sum and count of matching series), in ms.</summary>
+    private static string MeanMs(string[] before, string[] after, string histogram, string labelFilter)
+    {
+        double Total(string[] lines, string suffix) => lines
+            .Where(l => l.StartsWith(histogram + suffix, StringComparison.Ordinal) && l.Contains(labelFilter, StringComparison.Ordinal)
+                        && (labelFilter.Length == 0 || l.Contains("status=\"OK\"", StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        var count = Total(after, "_count") - Total(before, "_count");
+        var sum = Total(after, "_sum") - Total(before, "_sum");
+        return count > 0 ? (sum / count * 1000).ToString("0.000", CultureInfo.InvariantCulture) : "-";
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static async Task<(List<long> Latencies, TimeSpan Elapsed)> RunAsync(Func<int, Task> call, int parallelism, TimeSpan duration)
+    {
+        const int maxCallsPerWorker = 2_000_000;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, parallelism).Select(w => Task.Run(async () =>
+        {
+            var latencies = new List<long>(16_384);
+            for (var i = w * 7919; clock.Elapsed < duration && latencies.Count < maxCallsPerWorker; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await call(i);
+                latencies.Add(Stopwatch.GetTimestamp() - started);
+            }
+            return latencies;
+        })).ToArray();
+        var all = await Task.WhenAll(workers);
+        var elapsed = clock.Elapsed;
+        return (all.SelectMany(l => l).ToList(), elapsed);
+    }
+
+    private static async Task PostAsync(HttpClient http, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        using var response = await http.PostAsync("/get-online-features", content);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await response.Content.CopyToAsync(Stream.Null);
+    }
+
+    private static async Task GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        await response.Content.CopyToAsync(Stream.Null);
+    }
+
+    /// <summary>A lookup must return real values, or the figures measure nothing.</summary>
+    private static async Task CheckAnswersAsync(FeatureStoreClient client, HttpClient http, string[] features)
+    {
+        var answer = await client.GetOnlineFeaturesAsync(features,
+            new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1L, 2L] });
+        var present = answer.Response.Results.Skip(1).Sum(r => r.Statuses.Count(s => s == FieldStatus.Present));
+        if (present != 2 * FeatureCount)
+        {
+            throw new InvalidOperationException($"Expected {2 * FeatureCount} PRESENT values over gRPC, got {present}.");
+        }
+        using var response = await http.PostAsync("/get-online-features", new StringContent(
+            $"{{\"features\":[\"{features[0]}\"],\"entities\":{{\"driver_id\":[1]}}}}"));
+        if (!(await response.Content.ReadAsStringAsync()).Contains("\"PRESENT\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The HTTP lookup returned no PRESENT value.");
+        }
+    }
+
+    private static void PrintRatios(List<(string Shape, string Mode, string Transport, Stats Stats)> results)
+    {
+        Stats Get(string shape, string mode, string transport) =>
+            results.First(r => r.Shape == shape && r.Mode == mode && r.Transport == transport).Stats;
+        Console.WriteLine();
+        Console.WriteLine("BENCHMARKS.md target: lookup p50 <= 1.3 x (empty call p50 + raw Redis p50), same run");
+        foreach (var (shape, mode, _, _) in results.Select(r => (r.Shape, r.Mode, 0, 0)).Distinct())
+        {
+            var raw = Get(shape, mode, "raw Redis").P50;
+            foreach (var (transport, empty) in new[] { ("gRPC", "empty gRPC"), ("HTTP", "empty HTTP") })
+            {
+                var lookup = Get(shape, mode, transport).P50;
+                var emptyP50 = Get(shape, mode, empty).P50;
+                var ratio = lookup / (emptyP50 + raw);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {shape,-7} {mode,-12} {transport,-5} {lookup:0.000} / ({emptyP50:0.000} + {raw:0.000}) = {ratio:0.00} {(ratio <= 1.3 ? "ok" : "MISSED")}"));
+            }
+        }
+        Console.WriteLine("Issue targets (sequential gRPC): p99 <= 1 ms for 1x50 and <= 5 ms for 100x50; p50 within 2x of raw Redis p50");
+        foreach (var (shape, limit) in new[] { ($"1x{FeatureCount}", 1.0), ($"100x{FeatureCount}", 5.0) })
+        {
+            var grpc = Get(shape, "sequential", "gRPC");
+            var raw = Get(shape, "sequential", "raw Redis");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {shape,-7} p99 {grpc.P99:0.000} ms {(grpc.P99 <= limit ? "ok" : "MISSED")}; p50 {grpc.P50:0.000} ms = {grpc.P50 / raw.P50:0.00} x raw {(grpc.P50 <= 2 * raw.P50 ? "ok" : "MISSED")}"));
+        }
+    }
+
+    private static Process StartServer(string repository, string redis, int httpPort, int grpcPort)
+    {
+        var start = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        start.FileName = processPath;
+        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+        foreach (var arg in new[]
+                 {
+                     "serving", "--serve", "--repo", repository, "--redis", redis,
+                     "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["FEATURESTORE_LOG_LEVEL"] = "Warning";
+        // As deployed: FeatureStore.Server.csproj turns server GC off (workstation GC, like this process).
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForServerAsync(HttpClient http, Process server)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"The server process exited with code {server.ExitCode}.");
+            }
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"SERVING\"", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException("The server did not become healthy within 60 s.");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<(Process Process, string ConnectionString)> StartRedisAsync(string folder)
+    {
+        var executable = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "redis-server"))
+            .FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("Set FEATURESTORE_BENCH_REDIS or put redis-server on PATH (apt-get install -y redis-server).");
+        var port = FreePort();
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return (process, $"127.0.0.1:{port}");
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer connection)
+    {
+        var info = await connection.GetDatabase().ExecuteAsync("INFO", "memory");
+        var line = info.ToString().Split('\n').First(l => l.StartsWith("used_memory:", StringComparison.Ordinal));
+        return long.Parse(line["used_memory:".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+
+    private static void Stop(Process? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
+    }
+}
