@@ -3,6 +3,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
+using Microsoft.Extensions.Logging;
 
 namespace FeatureStore.Bench;
 
@@ -36,7 +37,7 @@ internal sealed class TrainingSetBenchmark : IBenchmark
             await GenerateAsync(source, entities, rows, keys, entityRows);
             Console.WriteLine($"generated in {generate.Elapsed.TotalSeconds:0.0} s ({new FileInfo(source).Length / 1e6:0} MB source, {new FileInfo(entities).Length / 1e6:0} MB entities)");
 
-            var store = new DuckDbOfflineStore();
+            var store = new DuckDbOfflineStore(logger: args.Contains("--print-sql") ? new SqlPrinter() : null);
             var request = Request(folder, entities, Path.Combine(folder, "a.parquet"), withCreated);
             Console.WriteLine(withCreated
                 ? "source declared with created_timestamp_field (ties on event time broken by created time)"
@@ -237,5 +238,21 @@ internal sealed class TrainingSetBenchmark : IBenchmark
         return index >= 0 && index + 1 < args.Length && long.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : fallback;
+    }
+
+    /// <summary>Prints the store's debug log (the generated SQL) to stderr for <c>--print-sql</c>.</summary>
+    private sealed class SqlPrinter : ILogger<DuckDbOfflineStore>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Console.Error.WriteLine(formatter(state, exception));
+            }
+        }
     }
 }
