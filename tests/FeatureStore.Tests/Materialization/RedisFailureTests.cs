@@ -49,7 +49,7 @@ public sealed class RedisFailureTests(RedisFixture redis)
     [InlineData("killed")]
     public async Task Redis_failure_mid_run_fails_clearly_and_a_rerun_yields_the_clean_state(string failure)
     {
-        await using var server = await ShortLivedRedisServer.StartAsync();
+        await using var server = await LocalRedisServer.StartAsync();
         var options = new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(500),
@@ -76,7 +76,7 @@ public sealed class RedisFailureTests(RedisFixture redis)
             }
             else
             {
-                server.Kill();
+                server.Stop();
             }
         });
         var started = DateTime.UtcNow;

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FeatureStore.Tests.Server;
+namespace FeatureStore.Tests.Infrastructure;
 
 /// <summary>
-/// A short-lived redis-server of one test's own (never the shared fixture's), which the test may stop and start
-/// again on the same port to play an outage.
+/// A redis-server on a free loopback port with its own temporary folder: the shared <see cref="RedisFixture"/>
+/// runs one, and outage tests run their own so they can stop and restart it without disturbing other tests.
 /// </summary>
 internal sealed class LocalRedisServer : IAsyncDisposable
 {
@@ -18,21 +18,25 @@ internal sealed class LocalRedisServer : IAsyncDisposable
     {
         _executable = executable;
         Port = port;
-        _folder = Directory.CreateTempSubdirectory("featurestore-outage-redis-").FullName;
+        _folder = Directory.CreateTempSubdirectory("featurestore-redis-").FullName;
     }
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<LocalRedisServer> StartAsync()
-    {
-        var executable = (Environment.GetEnvironmentVariable("PATH") ?? "")
+    /// <summary>The redis-server on PATH, or null.</summary>
+    public static string? FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, "redis-server"))
-            .FirstOrDefault(File.Exists)
+            .FirstOrDefault(File.Exists);
+
+    public static async Task<LocalRedisServer> StartAsync()
+    {
+        var executable = FindExecutable()
             ?? throw new InvalidOperationException(
-                "This test needs redis-server on PATH (Debian: apt-get install -y redis-server) to play a Redis outage.");
+                "redis-server is not on PATH (Debian: apt-get install -y redis-server).");
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -86,6 +90,11 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(50);
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException(
+                    $"redis-server did not accept connections on 127.0.0.1:{Port} within 15 s.", ex);
             }
         }
     }
