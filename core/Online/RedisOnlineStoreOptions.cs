@@ -22,7 +22,7 @@ public sealed record RedisOnlineStoreOptions
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Keys per write-script call (all in one hash slot).</summary>
-    public int KeysPerCall { get; init; } = 16;
+    public int KeysPerCall { get; init; } = 64;
 
     /// <summary>Script calls in flight before the writer waits for the oldest: the pipeline depth.</summary>
     public int MaxCallsInFlight { get; init; } = 64;
