@@ -24,45 +24,6 @@ public static class LatestValueRule
         eventTimestamp <= asOf && (ttl <= TimeSpan.Zero || eventTimestamp >= asOf - ttl);
 
     /// <summary>
-    /// Orders two versions of a row: later event timestamp wins, then later created timestamp; a missing created
-    /// timestamp loses to a present one. Positive when version a is newer.
-    /// </summary>
-    public static int CompareVersions(
-        DateTimeOffset aEvent, DateTimeOffset? aCreated, DateTimeOffset bEvent, DateTimeOffset? bCreated)
-    {
-        var byEvent = aEvent.CompareTo(bEvent);
-        if (byEvent != 0)
-        {
-            return byEvent;
-        }
-        return (aCreated, bCreated) switch
-        {
-            (null, null) => 0,
-            (null, _) => -1,
-            (_, null) => 1,
-            _ => aCreated.Value.CompareTo(bCreated.Value),
-        };
-    }
-
-    /// <summary>
-    /// DuckDB <c>ORDER BY</c> terms that put the winning row first (for window functions and tie reduction).
-    /// Arguments are already-quoted SQL expressions.
-    /// </summary>
-    public static string NewestFirstOrderSql(string eventTimestampSql, string? createdTimestampSql) =>
-        createdTimestampSql is null
-            ? $"{eventTimestampSql} DESC"
-            : $"{eventTimestampSql} DESC, {createdTimestampSql} DESC NULLS LAST";
-
-    /// <summary>
-    /// A DuckDB expression whose maximum is the winning row, for <c>arg_max(row, key)</c> aggregation.
-    /// Arguments are already-quoted SQL expressions of type TIMESTAMPTZ.
-    /// </summary>
-    public static string VersionKeySql(string eventTimestampSql, string? createdTimestampSql) =>
-        createdTimestampSql is null
-            ? $"{eventTimestampSql}"
-            : $"struct_pack(e := {eventTimestampSql}, c := coalesce({createdTimestampSql}, '-infinity'::TIMESTAMPTZ))";
-
-    /// <summary>
     /// The DuckDB predicate "the feature row may be the value as of <paramref name="asOfSql"/>" for a view's TTL:
     /// <c>feature_ts &lt;= as_of</c> and, when TTL &gt; 0, <c>feature_ts &gt;= as_of - ttl</c>.
     /// The TTL is a number we format ourselves (microseconds), never user text.
@@ -79,27 +40,20 @@ public static class LatestValueRule
     }
 
     /// <summary>
-    /// Normalizes a timestamp column to TIMESTAMPTZ in UTC: naive timestamps are taken as UTC
-    /// (connections run with <c>SET TimeZone = 'UTC'</c>), zoned ones keep their instant.
-    /// </summary>
-    public static string AsUtcTimestampSql(string columnSql) => $"CAST({columnSql} AS TIMESTAMPTZ)";
-
-    /// <summary>
     /// The DuckDB predicate of a materialization window: <c>start &lt;= event_ts &lt;= end</c>, both inclusive, no lower
     /// bound when <paramref name="startSql"/> is null. The winner per key among these rows (greatest
-    /// <see cref="VersionKeySql"/>) is the value as of <c>end</c>, which online reads then re-check with
-    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of one timestamp flavour (TIMESTAMPTZ,
-    /// or naive TIMESTAMP holding UTC).
+    /// <see cref="PackedVersionKeySql"/>) is the value as of <c>end</c>, which online reads then re-check with
+    /// <see cref="IsWithinTtl"/>. Arguments are already-quoted SQL expressions of naive TIMESTAMP holding UTC.
     /// </summary>
     public static string InWindowSql(string eventTimestampSql, string? startSql, string endSql) =>
         startSql is null
             ? $"{eventTimestampSql} <= {endSql}"
             : $"({eventTimestampSql} >= {startSql} AND {eventTimestampSql} <= {endSql})";
 
-    // ---- Naive-UTC flavour, for SQL over large inputs. -------------------------------------------------------
+    // ---- SQL over naive-UTC timestamps. ---------------------------------------------------------------------
     // Casting TIMESTAMP to TIMESTAMPTZ goes through ICU for every row (about 1.5 s per 10M values on our machines);
-    // a naive TIMESTAMP holding UTC compares the same instants with no per-row conversion. Training sets use
-    // these helpers; they express exactly the same rule as the TIMESTAMPTZ ones above.
+    // a naive TIMESTAMP holding UTC compares the same instants with no per-row conversion, so both the training
+    // set and the materializer normalize every timestamp column with AsUtcNaiveTimestampSql first.
 
     /// <summary>
     /// A DuckDB expression giving <paramref name="columnSql"/> as a naive <c>TIMESTAMP</c> holding UTC, chosen by the
@@ -122,7 +76,7 @@ public static class LatestValueRule
     }
 
     /// <summary>
-    /// Naive-UTC counterpart of <see cref="VersionKeySql"/>: the expression whose maximum is the winning row.
+    /// The expression whose maximum is the winning row, over naive-UTC timestamps (see <see cref="AsUtcNaiveTimestampSql"/>).
     /// Without a created timestamp it is the event timestamp itself; with one, a struct (event, created) in which a
     /// missing created timestamp sorts first. Rows whose event timestamp is null are never candidates
     /// (filter them with <c>event IS NOT NULL</c>).
@@ -161,7 +115,7 @@ public static class LatestValueRule
             : $"greatest({eventTimestampSql}, coalesce({createdTimestampSql}, {eventTimestampSql}))";
 
     /// <summary>
-    /// Integer counterpart of <see cref="VersionKeySql"/> with the same order: without a created timestamp the event
+    /// Integer counterpart of <see cref="NaiveVersionKeySql"/> with the same order: without a created timestamp the event
     /// time in µs (BIGINT); with one, <c>event_µs * 2^64 + created_µs</c> (HUGEINT), a missing created timestamp
     /// counting as -2^63, below any real one. DuckDB aggregates integers (<c>arg_max(x, key)</c>, <c>max</c>) far
     /// faster than structs. Works on either timestamp flavour (epoch_us gives the instant).
