@@ -1,3 +1,4 @@
+using FeatureStore.Core.Offline;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
@@ -102,8 +103,8 @@ internal sealed class LatestRowsQuery
             }
             else
             {
-                narrow.Add($"CAST({Quote(column)} AS {DuckType(entity.ValueType)}) AS {name}");
-                outputs.Add($"CAST(p.{Quote(column)} AS {DuckType(entity.ValueType)})");
+                narrow.Add($"CAST({Quote(column)} AS {DuckDbTypes.SqlType(entity.ValueType)}) AS {name}");
+                outputs.Add($"CAST(p.{Quote(column)} AS {DuckDbTypes.SqlType(entity.ValueType)})");
             }
         }
         var eventColumn = Column(source.TimestampField, "event timestamp");
@@ -135,7 +136,7 @@ internal sealed class LatestRowsQuery
             {
                 { Scalar: ScalarType.Timestamp, IsList: false } => $"epoch_us({Qualify(Timestamp(column, what), column)})",
                 { Scalar: ScalarType.Timestamp, IsList: true } => $"list_transform(CAST({qualified} AS TIMESTAMPTZ[]), x -> epoch_us(x))",
-                _ => $"CAST({qualified} AS {DuckType(feature.Type)})",
+                _ => $"CAST({qualified} AS {DuckDbTypes.SqlType(feature.Type)})",
             });
         }
 
@@ -165,24 +166,6 @@ internal sealed class LatestRowsQuery
              WHERE {window} AND {keysNotNull}
             """;
         return new LatestRowsQuery(view, source, keyEntities, path, sql, countSql);
-    }
-
-    /// <summary>The DuckDB type a declared feature or key type is cast to (timestamp lists: zoned, read back as µs).</summary>
-    public static string DuckType(FeatureType type)
-    {
-        var scalar = type.Scalar switch
-        {
-            ScalarType.Bool => "BOOLEAN",
-            ScalarType.Int32 => "INTEGER",
-            ScalarType.Int64 => "BIGINT",
-            ScalarType.Float32 => "FLOAT",
-            ScalarType.Float64 => "DOUBLE",
-            ScalarType.String => "VARCHAR",
-            ScalarType.Bytes => "BLOB",
-            ScalarType.Timestamp => "TIMESTAMPTZ",
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-        };
-        return type.IsList ? scalar + "[]" : scalar;
     }
 
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"")}\"";

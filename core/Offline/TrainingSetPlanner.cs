@@ -1,3 +1,4 @@
+using FeatureStore.Core.Loading;
 using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
@@ -94,13 +95,13 @@ internal static class TrainingSetPlanner
                 var entityColumn = Find(entityColumns, joinKey)
                     ?? throw new UserInputException(
                         $"Entity file '{entityFileForErrors}' has no column '{joinKey}', the join key of entity '{entity.Name}' that feature view '{view.Name}' needs. Its columns: {EntityColumnList()}.");
-                if (!DuckDbTypes.CanHold(entityColumn.Type, entity.ValueType))
+                if (!ParquetTypeCompatibility.CanHold(entity.ValueType, entityColumn.Type))
                 {
                     throw new UserInputException(
                         $"Entity file '{entityFileForErrors}' column '{entityColumn.Name}' is {entityColumn.Type}, but join key '{joinKey}' of entity '{entity.Name}' is {entity.ValueType}.");
                 }
                 var sourceColumn = SourceColumn(source.ColumnFor(joinKey), $"join key '{joinKey}'");
-                if (!DuckDbTypes.CanHold(sourceColumn.Type, entity.ValueType))
+                if (!ParquetTypeCompatibility.CanHold(entity.ValueType, sourceColumn.Type))
                 {
                     throw new UserInputException(
                         $"Column '{sourceColumn.Name}' of {Where()} is {sourceColumn.Type}, but join key '{joinKey}' of entity '{entity.Name}' is {entity.ValueType}.");
@@ -138,7 +139,7 @@ internal static class TrainingSetPlanner
             var column = Find(columns, columnName)
                 ?? throw new UserInputException(
                     $"Column '{columnName}' (feature '{reference}') is missing from source '{plan.Source.Name}' of feature view '{view.Name}'. Its columns: {string.Join(", ", columns.Select(c => c.Name))}.");
-            if (!DuckDbTypes.CanHold(column.Type, feature.Type))
+            if (!ParquetTypeCompatibility.CanHold(feature.Type, column.Type))
             {
                 throw new UserInputException(
                     $"Column '{column.Name}' of source '{plan.Source.Name}' is {column.Type}, but feature '{reference}' is declared {feature.Type}.");
