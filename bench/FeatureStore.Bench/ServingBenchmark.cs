@@ -2,16 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
 using FeatureStore.Client;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Protos.V1;
-using FeatureStore.Server;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using StackExchange.Redis;
 
 namespace FeatureStore.Bench;
@@ -31,24 +28,20 @@ internal sealed class ServingBenchmark : IBenchmark
 {
     private const string Project = "bench_serving";
     private const int FeatureCount = 50;
-    private static readonly string[] Transports = ["gRPC", "HTTP", "raw Redis", "empty gRPC", "empty HTTP"];
+    private static readonly string[] AllTransports = ["gRPC", "HTTP", "store", "raw Redis", "empty gRPC", "empty HTTP"];
 
     public string Name => "serving";
 
     public async Task<int> RunAsync(string[] args)
     {
-        if (args.Length > 0 && args[0] == "--serve")
-        {
-            // Child mode: the server under test, in a process of its own like in production.
-            var app = ServerHost.Build(args[1..]);
-            await app.RunAsync();
-            return 0;
-        }
-
         var entities = IntOption(args, "--entities", 1_000_000);
         var seconds = IntOption(args, "--seconds", 3);
         var inFlight = IntOption(args, "--in-flight", 16);
         var warmUpSeconds = IntOption(args, "--warm-up", 3);
+        // For profiling one figure: --rows 100 --transports gRPC (the ratios need every transport of a shape).
+        var rowsFilter = IntOption(args, "--rows", 0);
+        var transportsFilter = StringOption(args, "--transports")?.Split(',');
+        var transports = transportsFilter is null ? AllTransports : AllTransports.Where(transportsFilter.Contains).ToArray();
         var work = Directory.CreateTempSubdirectory("featurestore-bench-serving-");
         Process? redisProcess = null;
         Process? server = null;
@@ -91,22 +84,23 @@ internal sealed class ServingBenchmark : IBenchmark
                 BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"),
             };
             await WaitForServerAsync(http, server);
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            });
-            var client = new FeatureStoreClient(channel);
-            var health = new Health.HealthClient(channel);
+            // The client library's own channel settings, as a service using it would have.
+            using var client = new FeatureStoreClient($"http://127.0.0.1:{grpcPort}");
+            var health = new Health.HealthClient(client.Channel);
             var database = connection.GetDatabase();
+            // The server's store read (plan, one pipelined round trip, decode) run in this process: with the raw
+            // figure it splits a lookup's cost between the store and the transport.
+            var store = new RedisOnlineStore(connection);
 
             var features = definitions.FeatureViews.SelectMany(v => v.Features.Select(f => $"{v.Name}:{f.Name}")).ToArray();
             var results = new List<(string Shape, string Mode, string Transport, Stats Stats)>();
-            var shapes = new[] { 1, 100 }.Select(rows => (Shape: $"{rows}x{FeatureCount}", Calls: Calls.Create(definitions, features, rows, entities, seed: rows))).ToArray();
+            var shapes = new[] { 1, 100 }.Where(rows => rowsFilter == 0 || rows == rowsFilter).Select(rows => (Shape: $"{rows}x{FeatureCount}", Calls: Calls.Create(definitions, features, rows, entities, seed: rows))).ToArray();
             Func<int, Task> CallOf(Calls calls, string transport) => transport switch
             {
                 "gRPC" => i => client.Serving.GetOnlineFeaturesAsync(calls.Grpc[i % calls.Count]).ResponseAsync,
                 "HTTP" => i => PostAsync(http, calls.Json[i % calls.Count]),
                 "raw Redis" => i => calls.ReadRawAsync(database, i % calls.Count),
+                "store" => i => store.ReadAsync(calls.Store[i % calls.Count] with { ReadTime = DateTimeOffset.UtcNow }),
                 "empty gRPC" => i => health.CheckAsync(new HealthCheckRequest()).ResponseAsync,
                 _ => i => GetAsync(http, "/health"),
             };
@@ -117,7 +111,7 @@ internal sealed class ServingBenchmark : IBenchmark
             var warmUp = Stopwatch.StartNew();
             foreach (var (_, calls) in shapes)
             {
-                foreach (var transport in Transports)
+                foreach (var transport in transports)
                 {
                     await RunAsync(CallOf(calls, transport), inFlight, TimeSpan.FromSeconds(warmUpSeconds));
                 }
@@ -130,14 +124,14 @@ internal sealed class ServingBenchmark : IBenchmark
             {
                 foreach (var (mode, parallelism) in new[] { ("sequential", 1), ($"{inFlight} in flight", inFlight) })
                 {
-                    foreach (var transport in Transports)
+                    foreach (var transport in transports)
                     {
                         var call = CallOf(calls, transport);
                         var before = await ScrapeAsync(http);
                         var stats = await MeasureAsync(call, parallelism, TimeSpan.FromSeconds(seconds), server);
                         var after = await ScrapeAsync(http);
                         results.Add((shape, mode, transport, stats));
-                        var cpu = transport == "raw Redis" ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
+                        var cpu = transport is "raw Redis" or "store" ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
                         var label = transport == "gRPC" ? "transport=\"grpc\"" : "transport=\"http\"";
                         var (inServer, storeRead) = transport is "gRPC" or "HTTP"
                             ? (MeanMs(before, after, "featurestore_request_duration_seconds", label), MeanMs(before, after, "featurestore_online_store_read_seconds", ""))
@@ -148,7 +142,10 @@ internal sealed class ServingBenchmark : IBenchmark
                 }
             }
             await CheckAnswersAsync(client, http, features);
-            PrintRatios(results);
+            if (transports.Length == AllTransports.Length && shapes.Length == 2)
+            {
+                PrintRatios(results);
+            }
             return 0;
         }
         finally
@@ -248,6 +245,7 @@ internal sealed class ServingBenchmark : IBenchmark
         public required byte[][] Json { get; init; }
         public required RedisKey[][] Keys { get; init; }
         public required RedisValue[] Fields { get; init; }
+        public required OnlineReadRequest[] Store { get; init; }
 
         public static Calls Create(DefinitionSet definitions, string[] features, int rows, int entities, int seed)
         {
@@ -257,6 +255,7 @@ internal sealed class ServingBenchmark : IBenchmark
             var grpc = new GetOnlineFeaturesRequest[count];
             var json = new byte[count][];
             var keys = new RedisKey[count][];
+            var store = new OnlineReadRequest[count];
             RedisValue[] fields = [];
             for (var c = 0; c < count; c++)
             {
@@ -267,15 +266,14 @@ internal sealed class ServingBenchmark : IBenchmark
                 json[c] = Encoding.UTF8.GetBytes(
                     $"{{\"features\":[{string.Join(",", features.Select(f => $"\"{f}\""))}],\"entities\":{{\"driver_id\":[{string.Join(",", ids)}]}}}}");
                 // The exact keys and fields the store reads for this request (one entity set: driver).
-                var plan = OnlineReadPlan.Create(
-                    new OnlineReadRequest(definitions, references,
-                        new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow),
-                    RedisOnlineStore.GetCodec);
+                store[c] = new OnlineReadRequest(definitions, references,
+                    new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow);
+                var plan = OnlineReadPlan.Create(store[c], RedisOnlineStore.GetCodec);
                 var set = plan.EntitySets.Single();
                 keys[c] = set.RowKeys.Select(k => k!.Value).ToArray();
                 fields = set.Fields;
             }
-            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields };
+            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store };
         }
 
         /// <summary>The raw baseline: one HMGET per entity, all in one pipelined batch, as the store does.</summary>
@@ -423,31 +421,32 @@ internal sealed class ServingBenchmark : IBenchmark
         }
     }
 
+    /// <summary>
+    /// Starts the real server build (FeatureStore.Server.dll and its own runtimeconfig, copied beside this benchmark
+    /// by the project reference), so it runs with the settings it ships with, not this process's.
+    /// </summary>
     private static Process StartServer(string repository, string redis, int httpPort, int grpcPort)
     {
-        var start = new ProcessStartInfo
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "FeatureStore.Server.dll");
+        if (!File.Exists(serverDll))
+        {
+            throw new InvalidOperationException($"{serverDll} is missing; build bench/FeatureStore.Bench (it references the server).");
+        }
+        var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var processPath = Environment.ProcessPath ?? "dotnet";
-        start.FileName = processPath;
-        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        }
         foreach (var arg in new[]
                  {
-                     "serving", "--serve", "--repo", repository, "--redis", redis,
+                     serverDll, "--repo", repository, "--redis", redis,
                      "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
                  })
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment["FEATURESTORE_LOG_LEVEL"] = "Warning";
-        // As deployed: FeatureStore.Server.csproj turns server GC off (workstation GC, like this process).
-        start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
@@ -545,6 +544,12 @@ internal sealed class ServingBenchmark : IBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static int IntOption(string[] args, string name, int fallback)

@@ -41,8 +41,8 @@ public sealed class OnlineFeatures
     /// <summary>The event timestamp of the stored row, or null when there is none.</summary>
     public DateTimeOffset? EventTimestamp(string name, int row)
     {
-        var timestamp = Column(name).EventTimestamps[row];
-        return timestamp is null || (timestamp.Seconds == 0 && timestamp.Nanos == 0) ? null : timestamp.ToDateTimeOffset();
+        var micros = Column(name).EventTimestampsMicros[row];
+        return micros == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
     }
 
     /// <summary>One row as name → value, for logging or feeding a model.</summary>

@@ -2,7 +2,6 @@ using FeatureStore.Client;
 using FeatureStore.Core.Online;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.Serving;
-using Google.Protobuf.WellKnownTypes;
 using Value = FeatureStore.Protos.V1.Value;
 
 namespace FeatureStore.Server.GrpcApi;
@@ -10,9 +9,6 @@ namespace FeatureStore.Server.GrpcApi;
 /// <summary>Turns a <see cref="ServingResult"/> into the protobuf response: join key columns first, then features.</summary>
 internal static class GrpcResponseWriter
 {
-    // Immutable by convention: shared by every response, never modified.
-    private static readonly Timestamp Epoch = new();
-
     public static GetOnlineFeaturesResponse Write(ServingResult result)
     {
         var response = new GetOnlineFeaturesResponse { Metadata = new GetOnlineFeaturesResponseMetadata() };
@@ -24,33 +20,18 @@ internal static class GrpcResponseWriter
             {
                 vector.Values.Add(ValueConversion.ToValue(value));
                 vector.Statuses.Add(FieldStatus.Present);
-                vector.EventTimestamps.Add(Epoch);
+                vector.EventTimestampsMicros.Add(0);
             }
             response.Results.Add(vector);
         }
         foreach (var column in result.Features.Columns)
         {
             var vector = new GetOnlineFeaturesResponse.Types.FeatureVector();
-            DateTimeOffset? lastTime = null;
-            Timestamp lastTimestamp = Epoch;
             foreach (var value in column)
             {
                 vector.Values.Add(value.Value is null ? new Value() : ValueConversion.ToValue(value.Value));
                 vector.Statuses.Add(ToStatus(value.Status));
-                if (value.EventTimestamp is { } time)
-                {
-                    // Rows of one view often share a timestamp (hourly batches): reuse the message.
-                    if (time != lastTime)
-                    {
-                        lastTime = time;
-                        lastTimestamp = Timestamp.FromDateTimeOffset(time);
-                    }
-                    vector.EventTimestamps.Add(lastTimestamp);
-                }
-                else
-                {
-                    vector.EventTimestamps.Add(Epoch);
-                }
+                vector.EventTimestampsMicros.Add(value.EventTimestamp is { } time ? TimestampMicros.FromDateTimeOffset(time) : 0);
             }
             response.Results.Add(vector);
         }
