@@ -18,10 +18,10 @@ namespace FeatureStore.Bench;
 /// views of the driver entity), 1,000,000 entities written through the online store's write API, the server in a
 /// process of its own. For 1 x 50 and 100 x 50 features, sequential and with 16 requests in flight, it measures
 /// p50, p99 and throughput of gRPC and HTTP lookups, of the raw baseline (the same keys and fields read with one
-/// pipelined StackExchange.Redis batch from this process) and of an empty call to the same server (gRPC health
-/// Check, GET /health), then prints BENCHMARKS.md's ratio: lookup p50 / (empty call p50 + raw Redis p50), target
+/// pipelined StackExchange.Redis batch from this process), of the store read alone (the server's read code run in
+/// this process) and of an empty call to the same server (gRPC health Check, GET /health), then prints BENCHMARKS.md's ratio: lookup p50 / (empty call p50 + raw Redis p50), target
 /// &lt;= 1.3, plus the targets (gRPC p99 &lt;= 1 ms for 1 x 50 and &lt;= 5 ms for 100 x 50 sequential).
-/// <code>dotnet run -c Release --project bench/FeatureStore.Bench -- serving [--entities N] [--seconds S] [--in-flight N] [--warm-up S]</code>
+/// <code>dotnet run -c Release --project bench/FeatureStore.Bench -- serving [--entities N] [--seconds S] [--in-flight N] [--warm-up S] [--rows 1|100] [--transports gRPC,HTTP,...]</code>
 /// Uses FEATURESTORE_BENCH_REDIS when set, else starts its own redis-server from PATH.
 /// </summary>
 internal sealed class ServingBenchmark : IBenchmark
