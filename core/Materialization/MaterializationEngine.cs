@@ -73,7 +73,7 @@ public sealed class MaterializationEngine
                     _store, layout, plan.View.Name, _options, request.WaitForLock, _logger, cancellationToken).ConfigureAwait(false));
             }
             // Data of views no longer served (removed, offline, schema changed) must not linger.
-            await _store.RemoveStaleViewsAsync(definitions, cancellationToken).ConfigureAwait(false);
+            await _store.RemoveStaleViewsAsync(definitions, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
 
             var summaries = new List<ViewMaterializationSummary>();
             for (var i = 0; i < plans.Count; i++)
@@ -86,7 +86,7 @@ public sealed class MaterializationEngine
                         plan.View.Name, plan.Start, plan.End, 0, 0, TimeSpan.Zero, plan.State?.Watermark, plan.SkippedReason));
                     continue;
                 }
-                summaries.Add(await MaterializeViewAsync(duck, definitions, plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
+                summaries.Add(await MaterializeViewAsync(duck, request, plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
             }
             return summaries;
         }
@@ -219,7 +219,7 @@ public sealed class MaterializationEngine
     }
 
     private async Task<ViewMaterializationSummary> MaterializeViewAsync(
-        DuckDBConnection duck, DefinitionSet definitions, ViewPlan plan, int index, int count,
+        DuckDBConnection duck, MaterializationRequest request, ViewPlan plan, int index, int count,
         IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
     {
         var view = plan.View;
@@ -234,7 +234,7 @@ public sealed class MaterializationEngine
         }
         progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Selecting, 0, estimate, clock.Elapsed));
 
-        await using var writer = await _store.OpenViewWriterAsync(definitions, view, cancellationToken).ConfigureAwait(false);
+        await using var writer = await _store.OpenViewWriterAsync(request.Definitions, view, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
         var transcoder = new RowTranscoder(plan.Query);
         long rows = 0;
         await using (var command = CreateCommand(duck, plan.Query.Sql, plan))

@@ -12,6 +12,13 @@ public sealed record MaterializationRequest
     /// <summary>The applied definitions (from the registry).</summary>
     public required DefinitionSet Definitions { get; init; }
 
+    /// <summary>
+    /// The registry version number <see cref="Definitions"/> come from. Recorded with each view written, so that a run
+    /// on an older version never deletes or replaces, with another schema, what a newer version wrote. 0 when the
+    /// definitions were never applied (tests).
+    /// </summary>
+    public long RegistryVersion { get; init; }
+
     /// <summary>Folder that relative source paths resolve against.</summary>
     public required string RepositoryRoot { get; init; }
 

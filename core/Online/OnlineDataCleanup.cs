@@ -30,7 +30,7 @@ public static class OnlineDataCleanup
     /// removed, a warning line (for stderr) when Redis could not be reached, or nulls when nothing was stale.
     /// </summary>
     public static async Task<(string? Output, string? Warning)> AfterApplyAsync(
-        RepositoryConfig config, DefinitionSet applied, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+        RepositoryConfig config, RegistryVersion applied, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
     {
         var logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger(typeof(OnlineDataCleanup));
         try
@@ -40,7 +40,7 @@ public static class OnlineDataCleanup
             {
                 return (null, Unreachable(config, "not connected"));
             }
-            var removed = await store.RemoveStaleViewsAsync(applied, cancellationToken);
+            var removed = await store.RemoveStaleViewsAsync(applied.Definitions, applied.Number, cancellationToken);
             return removed.Count == 0
                 ? (null, null)
                 : ($"Removed online data of feature views no longer served as defined: {string.Join(", ", removed)}.", null);

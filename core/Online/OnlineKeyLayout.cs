@@ -13,7 +13,7 @@ namespace FeatureStore.Core.Online;
 ///        bucket = 3 hex digits, FNV-1a of the rest of the key mod 1024 (the Redis Cluster hash tag)
 /// field  &lt;view name&gt; = 16-byte version header (event µs, created µs; int64 big-endian) + FeatureValueCodec blob
 /// expiry the latest over the hash's views of event time + TTL (9999-12-31 for a view without TTL)
-/// fs:{&lt;project&gt;}:views         hash: view name to schema fingerprint of the data written (cleanup bookkeeping)
+/// fs:{&lt;project&gt;}:views         hash: view name to "registry version:schema fingerprint" of the data written (<see cref="ViewRecord"/>)
 /// fs:{&lt;project&gt;}:lock:&lt;view&gt;   materialization lock (token, with expiry)
 /// </code>
 /// The hash tag groups keys into 1024 slots per project, so a write script can take many keys per call and stay
@@ -40,7 +40,7 @@ public sealed partial class OnlineKeyLayout
     /// <summary>SCAN pattern that matches every entity hash of the project (and nothing of another project).</summary>
     public string EntityKeyPattern => $"{Prefix}{{{Project}:*";
 
-    /// <summary>Hash of view name to the schema fingerprint its online data was written with.</summary>
+    /// <summary>Hash of view name to the registry version and schema fingerprint its online data was written with.</summary>
     public RedisKey ViewsKey => $"{Prefix}{{{Project}}}:views";
 
     public RedisKey LockKey(string view) => $"{Prefix}{{{Project}}}:lock:{view}";

@@ -122,10 +122,12 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
 
     /// <summary>
     /// Opens a writer for one view's rows (the materializer's write path). Loads the write script and records the
-    /// view's schema fingerprint in the project's view list, so later cleanups know which fields exist.
+    /// view's schema fingerprint and <paramref name="registryVersion"/> in the project's view list, so later cleanups
+    /// know which fields exist. Refuses (<see cref="UserInputException"/>) when a newer registry version recorded the
+    /// view with another schema: this run's bytes would read as NOT_FOUND there, so it must not replace that data.
     /// </summary>
     public async Task<OnlineViewWriter> OpenViewWriterAsync(
-        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default)
+        DefinitionSet definitions, FeatureViewDefinition view, long registryVersion = 0, CancellationToken cancellationToken = default)
     {
         if (!definitions.FeatureViews.Contains(view))
         {
@@ -139,42 +141,68 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         var keys = layout.ForView(definitions, view);
         var codec = GetCodec(view);
         var sha = await LoadScriptAsync(cancellationToken).ConfigureAwait(false);
-        await RunWithRetryAsync(
-            _ => Connection.GetDatabase().HashSetAsync(layout.ViewsKey, view.Name, (long)codec.Fingerprint),
+        var answer = await RunWithRetryAsync(
+            _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RegisterScript, [layout.ViewsKey],
+                [view.Name, registryVersion, codec.Fingerprint]),
             $"record of view '{view.Name}'", cancellationToken).ConfigureAwait(false);
+        if (answer.Resp2Type != ResultType.Integer)
+        {
+            ViewRecord.TryParse((RedisValue)answer, out var newer);
+            throw new UserInputException(
+                $"Feature view '{view.Name}' was last materialized by registry version {newer.Version} with another schema; this run " +
+                $"uses version {registryVersion}, so its values would not be served. Run materialize again with the current registry.");
+        }
         return new OnlineViewWriter(this, keys, codec, view, sha);
     }
 
     /// <summary>
     /// Deletes the online data of views that are no longer served: recorded views that are absent from
     /// <paramref name="current"/>, not online, or whose feature schema changed (old bytes would never decode).
-    /// Returns the names of the views removed. Safe to run repeatedly.
+    /// Entries recorded by a registry version newer than <paramref name="registryVersion"/> are left alone: that
+    /// version, not this caller's, decides what they are. Returns the names of the views removed. Safe to run repeatedly.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RemoveStaleViewsAsync(DefinitionSet current, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> RemoveStaleViewsAsync(
+        DefinitionSet current, long registryVersion = 0, CancellationToken cancellationToken = default)
     {
         var layout = new OnlineKeyLayout(current.Project);
         var recorded = await RunWithRetryAsync(
             _ => Connection.GetDatabase().HashGetAllAsync(layout.ViewsKey), "read of the view list", cancellationToken).ConfigureAwait(false);
-        var stale = new List<string>();
+        var stale = new List<HashEntry>();
         foreach (var entry in recorded)
         {
             var name = (string)entry.Name!;
-            var view = current.FeatureViews.FirstOrDefault(v => v.Name == name);
-            if (view is null || !view.Online || (long)GetCodec(view).Fingerprint != (long)entry.Value)
+            if (!ViewRecord.TryParse(entry.Value, out var record))
             {
-                stale.Add(name);
+                _logger.LogWarning("View list entry of {View} is not understood ({Entry}); its data is treated as stale.", name, (string?)entry.Value);
+                stale.Add(entry);
+                continue;
+            }
+            if (record.Version > registryVersion)
+            {
+                _logger.LogDebug("View {View} was recorded by registry version {Recorded}, newer than {Mine}; left alone.", name, record.Version, registryVersion);
+                continue;
+            }
+            var view = current.FeatureViews.FirstOrDefault(v => v.Name == name);
+            if (view is null || !view.Online || GetCodec(view).Fingerprint != record.Fingerprint)
+            {
+                stale.Add(entry);
             }
         }
         if (stale.Count == 0)
         {
-            return stale;
+            return [];
         }
-        _logger.LogInformation("Removing online data of views no longer served as defined: {Views}", string.Join(", ", stale));
-        await RemoveViewFieldsAsync(current.Project, stale, cancellationToken).ConfigureAwait(false);
-        await RunWithRetryAsync(
-            _ => Connection.GetDatabase().HashDeleteAsync(layout.ViewsKey, stale.Select(v => (RedisValue)v).ToArray()),
-            "update of the view list", cancellationToken).ConfigureAwait(false);
-        return stale;
+        var names = stale.Select(e => (string)e.Name!).ToArray();
+        _logger.LogInformation("Removing online data of views no longer served as defined: {Views}", string.Join(", ", names));
+        await RemoveViewFieldsAsync(current.Project, names, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in stale)
+        {
+            // Only if nobody recorded the view again meanwhile (a newer version starting to write it).
+            await RunWithRetryAsync(
+                _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RemoveIfUnchangedScript, [layout.ViewsKey], [entry.Name, entry.Value]),
+                "update of the view list", cancellationToken).ConfigureAwait(false);
+        }
+        return names;
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal sealed class ApplyCommand : ICliVerb
             // Online store: free the Redis data of views removed, turned offline or changed (best effort; see OnlineDataCleanup).
             if (OnlineDataCleanup.IsNeeded(version.Diff))
             {
-                var (removed, warning) = await OnlineDataCleanup.AfterApplyAsync(repository.Config, version.Definitions, context.LoggerFactory, cancellationToken);
+                var (removed, warning) = await OnlineDataCleanup.AfterApplyAsync(repository.Config, version, context.LoggerFactory, cancellationToken);
                 if (removed is not null)
                 {
                     await context.Output.WriteLineAsync(removed);

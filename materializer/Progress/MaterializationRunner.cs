@@ -39,6 +39,7 @@ internal static class MaterializationRunner
         var request = new MaterializationRequest
         {
             Definitions = current.Definitions,
+            RegistryVersion = current.Number,
             RepositoryRoot = config.Root,
             Start = start,
             End = end,

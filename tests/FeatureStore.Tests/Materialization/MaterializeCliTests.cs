@@ -1,4 +1,6 @@
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Tests.Cli;
@@ -118,6 +120,41 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
         Assert.True(apply.ExitCode == 0, apply.Error);
         Assert.Contains("Removed online data of feature views no longer served as defined: driver_hourly_stats.", apply.Output);
         Assert.Equal("", await MaterializationHarness.SnapshotAsync(redis.Connection, _project));
+    }
+
+    [Fact]
+    public async Task Run_on_an_older_registry_version_refuses_and_keeps_what_the_newer_version_wrote()
+    {
+        await WriteRepositoryAsync();
+        var registry = new FileRegistry(Path.Combine(_root, ".featurestore", "registry"));
+        var older = (await registry.GetCurrentAsync())!;
+        // An apply lands (conv_rate removed: a new schema) and a run on it materializes...
+        var yaml = Path.Combine(_root, "driver.yaml");
+        await File.WriteAllTextAsync(yaml, (await File.ReadAllTextAsync(yaml)).Replace("      - {name: conv_rate, type: float32}\n", ""));
+        Assert.Equal(0, (await CliRunner.RunAsync("apply", "--repo", _root)).ExitCode);
+        var newer = (await registry.GetCurrentAsync())!;
+        var run = await CliRunner.RunAsync("materialize", "--repo", _root, "--start", Iso(T.AddDays(-1)), "--end", Iso(T));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var written = await MaterializationHarness.SnapshotAsync(redis.Connection, _project);
+
+        // ...then a run that loaded the older version before that apply gets the view's lock.
+        var engine = new MaterializationEngine(new RedisOnlineStore(redis.Connection), registry);
+        var refused = await Assert.ThrowsAsync<UserInputException>(() => engine.RunAsync(new MaterializationRequest
+        {
+            Definitions = older.Definitions,
+            RegistryVersion = older.Number,
+            RepositoryRoot = _root,
+            Start = new DateTimeOffset(T.AddDays(-1)),
+            End = new DateTimeOffset(T),
+        }));
+
+        Assert.Contains($"registry version {newer.Number}", refused.Message);
+        Assert.Contains($"uses version {older.Number}", refused.Message);
+        Assert.Equal(written, await MaterializationHarness.SnapshotAsync(redis.Connection, _project));
+        var read = await new RedisOnlineStore(redis.Connection).ReadAsync(new OnlineReadRequest(newer.Definitions,
+            newer.Definitions.ResolveReferences(["driver_hourly_stats:trips"]),
+            new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1L, 2L, 3L] }, new DateTimeOffset(T)));
+        Assert.Equal([30L, 20L, 40L], read.Columns[0].Select(v => v.Value));
     }
 
     [Theory]

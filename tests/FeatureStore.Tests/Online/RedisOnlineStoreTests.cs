@@ -197,6 +197,69 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Cleanup_on_an_older_registry_version_leaves_a_view_a_newer_version_rewrote()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var project = RedisFixture.UniqueProject();
+        var older = OnlineTestDefinitions.Set(project, view);
+        var newer = OnlineTestDefinitions.Set(project, changed);
+        var store = Store();
+        await using (var writer = await store.OpenViewWriterAsync(newer, changed, registryVersion: 2))
+        {
+            await writer.WriteRowAsync([1L], [10L, 0.5f], T);
+            await writer.FlushAsync();
+        }
+
+        Assert.Empty(await store.RemoveStaleViewsAsync(older, registryVersion: 1));
+        var read = await store.ReadAsync(Request(newer, ["driver_stats:trips"], T, ("driver_id", [1L])));
+        Assert.Equal(10L, read.Columns[0][0].Value);
+
+        // The same or a newer version judges it as before: the older schema is what is stale now.
+        Assert.Empty(await store.RemoveStaleViewsAsync(newer, registryVersion: 2));
+        Assert.Equal(["driver_stats"], await store.RemoveStaleViewsAsync(older, registryVersion: 3));
+    }
+
+    [Fact]
+    public async Task Writer_on_an_older_registry_version_may_not_replace_another_schema_but_may_write_the_same()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var project = RedisFixture.UniqueProject();
+        var store = Store();
+        await (await store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, changed), changed, registryVersion: 5)).DisposeAsync();
+
+        var refused = await Assert.ThrowsAsync<UserInputException>(() =>
+            store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, view), view, registryVersion: 4));
+        Assert.Contains("'driver_stats'", refused.Message);
+        Assert.Contains("registry version 5", refused.Message);
+
+        // Same schema from an older version: its values read fine under the newer one, so it may write; the entry
+        // keeps the newer version.
+        await (await store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, changed), changed, registryVersion: 3)).DisposeAsync();
+        var entry = await redis.Connection.GetDatabase().HashGetAsync(new OnlineKeyLayout(project).ViewsKey, "driver_stats");
+        Assert.Equal($"5:{RedisOnlineStore.GetCodec(changed).Fingerprint}", (string?)entry);
+    }
+
+    [Fact]
+    public async Task View_list_entry_without_a_version_counts_as_version_zero()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var project = RedisFixture.UniqueProject();
+        var store = Store();
+        await WriteAsync(store, OnlineTestDefinitions.Set(project, view), view, ([1L], [0.5f, 10L], T, null));
+        var views = new OnlineKeyLayout(project).ViewsKey;
+        var db = redis.Connection.GetDatabase();
+        await db.HashSetAsync(views, "driver_stats", (long)RedisOnlineStore.GetCodec(view).Fingerprint);
+
+        Assert.Empty(await store.RemoveStaleViewsAsync(OnlineTestDefinitions.Set(project, view), registryVersion: 1));
+        Assert.Equal(["driver_stats"], await store.RemoveStaleViewsAsync(OnlineTestDefinitions.Set(project, changed), registryVersion: 1));
+        Assert.Empty(await ProjectKeysAsync(project));
+        Assert.False(await db.HashExistsAsync(views, "driver_stats"));
+    }
+
+    [Fact]
     public async Task Malformed_requests_name_the_culprit()
     {
         var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
