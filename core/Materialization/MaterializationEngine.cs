@@ -65,6 +65,7 @@ public sealed class MaterializationEngine
         }
 
         var locks = new List<MaterializationLock>();
+        var writers = new Dictionary<string, OnlineViewWriter>(StringComparer.Ordinal);
         try
         {
             foreach (var plan in plans.Where(p => p.SkippedReason is null))
@@ -74,6 +75,13 @@ public sealed class MaterializationEngine
             }
             // Data of views no longer served (removed, offline, schema changed) must not linger.
             await _store.RemoveStaleViewsAsync(definitions, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+            // Every view is recorded before any is written, so a view a newer registry version owns refuses the run
+            // while nothing has been written yet.
+            foreach (var plan in plans.Where(p => p.SkippedReason is null))
+            {
+                writers[plan.View.Name] = await _store.OpenViewWriterAsync(
+                    definitions, plan.View, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+            }
 
             var summaries = new List<ViewMaterializationSummary>();
             for (var i = 0; i < plans.Count; i++)
@@ -86,12 +94,16 @@ public sealed class MaterializationEngine
                         plan.View.Name, plan.Start, plan.End, 0, 0, TimeSpan.Zero, plan.State?.Watermark, plan.SkippedReason));
                     continue;
                 }
-                summaries.Add(await MaterializeViewAsync(duck, request, plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
+                summaries.Add(await MaterializeViewAsync(duck, writers[plan.View.Name], plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
             }
             return summaries;
         }
         finally
         {
+            foreach (var writer in writers.Values)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
             foreach (var held in locks)
             {
                 await held.DisposeAsync().ConfigureAwait(false);
@@ -219,7 +231,7 @@ public sealed class MaterializationEngine
     }
 
     private async Task<ViewMaterializationSummary> MaterializeViewAsync(
-        DuckDBConnection duck, MaterializationRequest request, ViewPlan plan, int index, int count,
+        DuckDBConnection duck, OnlineViewWriter writer, ViewPlan plan, int index, int count,
         IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
     {
         var view = plan.View;
@@ -234,7 +246,6 @@ public sealed class MaterializationEngine
         }
         progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Selecting, 0, estimate, clock.Elapsed));
 
-        await using var writer = await _store.OpenViewWriterAsync(request.Definitions, view, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
         var transcoder = new RowTranscoder(plan.Query);
         long rows = 0;
         await using (var command = CreateCommand(duck, plan.Query.Sql, plan))

@@ -52,6 +52,28 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Run_refused_for_a_view_a_newer_registry_version_owns_writes_none_of_its_views()
+    {
+        await using var harness = new MaterializationHarness(redis.Connection);
+        await harness.AddViewAsync(Driver(TimeSpan.Zero, "a_stats"), ["FLOAT", "BIGINT"], [Row(1, T.AddHours(-1), 10)]);
+        await harness.AddViewAsync(Driver(TimeSpan.Zero), ["FLOAT", "BIGINT"], [Row(1, T.AddHours(-1), 10)]);
+        // Registry version 2 reordered driver_stats' features and recorded it (its run is about to write).
+        var older = harness.Definitions;
+        var reordered = harness.ViewOf("driver_stats") with { Features = [.. harness.ViewOf("driver_stats").Features.Reverse()] };
+        var newer = older with { FeatureViews = [harness.ViewOf("a_stats"), reordered] };
+        await (await harness.Store.OpenViewWriterAsync(newer, reordered, registryVersion: 2)).DisposeAsync();
+
+        var refused = await Assert.ThrowsAsync<UserInputException>(() => harness.Engine().RunAsync(new MaterializationRequest
+        {
+            Definitions = older, RegistryVersion = 1, RepositoryRoot = harness.Root, Start = TO.AddDays(-1), End = TO,
+        }));
+
+        Assert.Contains("'driver_stats'", refused.Message);
+        Assert.Equal("", await harness.SnapshotAsync()); // a_stats, listed first, was not written either
+        Assert.Null(harness.Registry.StateOf("a_stats"));
+    }
+
+    [Fact]
     public async Task Latest_row_wins_across_the_files_of_a_folder_source()
     {
         await using var harness = new MaterializationHarness(redis.Connection);
