@@ -16,6 +16,13 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
 
     private RedisOnlineStore Store() => new(redis.Connection);
 
+    /// <summary>driver_stats and the same view with its features reordered: another schema fingerprint.</summary>
+    private static (FeatureViewDefinition View, FeatureViewDefinition Reordered) ViewAndReordered()
+    {
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        return (view, view with { Features = [view.Features[1], view.Features[0]] });
+    }
+
     private static OnlineReadRequest Request(DefinitionSet definitions, string[] features, DateTimeOffset readTime, params (string Key, object?[] Values)[] columns) =>
         new(definitions, definitions.ResolveReferences(features),
             columns.ToDictionary(c => c.Key, c => (IReadOnlyList<object?>)c.Values), readTime);
@@ -199,8 +206,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     [Fact]
     public async Task Cleanup_on_an_older_registry_version_leaves_a_view_a_newer_version_rewrote()
     {
-        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
-        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var (view, changed) = ViewAndReordered();
         var project = RedisFixture.UniqueProject();
         var older = OnlineTestDefinitions.Set(project, view);
         var newer = OnlineTestDefinitions.Set(project, changed);
@@ -223,8 +229,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     [Fact]
     public async Task Writer_on_an_older_registry_version_may_not_replace_another_schema_but_may_write_the_same()
     {
-        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
-        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var (view, changed) = ViewAndReordered();
         var project = RedisFixture.UniqueProject();
         var store = Store();
         await (await store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, changed), changed, registryVersion: 5)).DisposeAsync();
@@ -244,8 +249,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     [Fact]
     public async Task View_list_entry_without_a_version_counts_as_version_zero()
     {
-        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
-        var changed = view with { Features = [view.Features[1], view.Features[0]] };
+        var (view, changed) = ViewAndReordered();
         var project = RedisFixture.UniqueProject();
         var store = Store();
         await WriteAsync(store, OnlineTestDefinitions.Set(project, view), view, ([1L], [0.5f, 10L], T, null));
