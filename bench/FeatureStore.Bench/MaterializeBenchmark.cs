@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
@@ -30,18 +28,14 @@ internal sealed class MaterializeBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        var entities = IntOption(args, "--entities", 1_000_000);
-        var versions = IntOption(args, "--versions", 10);
+        var entities = BenchOptions.Int(args, "--entities", 1_000_000);
+        var versions = BenchOptions.Int(args, "--versions", 10);
         var root = Directory.CreateTempSubdirectory("featurestore-bench-materialize-").FullName;
-        Process? server = null;
         try
         {
-            var connectionString = Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_REDIS");
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                (server, connectionString) = await StartRedisAsync(root);
-                Console.WriteLine($"redis-server started on {connectionString}");
-            }
+            await using var benchRedis = await BenchRedis.StartAsync(root);
+            var connectionString = benchRedis.ConnectionString;
+            Console.WriteLine($"redis: {benchRedis.Description}");
             await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
             await DeleteProjectAsync(redis, Project);
             await DeleteProjectAsync(redis, RawProject);
@@ -98,12 +92,6 @@ internal sealed class MaterializeBenchmark : IBenchmark
         }
         finally
         {
-            if (server is { HasExited: false })
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
-            server?.Dispose();
             try
             {
                 Directory.Delete(root, recursive: true);
@@ -326,49 +314,11 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return Environment.WorkingSet;
     }
 
-    private static async Task<(Process Server, string ConnectionString)> StartRedisAsync(string root)
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var directory = Directory.CreateDirectory(Path.Combine(root, "redis")).FullName;
-        var startInfo = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        var server = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start redis-server (is it on PATH?).");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return (server, $"127.0.0.1:{port}");
-            }
-            catch (SocketException) when (attempt < 200)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
     private static void Require(int exitCode, string what)
     {
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"featurestore {what} exited with {exitCode}.");
         }
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using FeatureStore.Client;
 using FeatureStore.Core.Definitions;
@@ -34,29 +33,21 @@ internal sealed class ServingBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        var entities = IntOption(args, "--entities", 1_000_000);
-        var seconds = IntOption(args, "--seconds", 3);
-        var inFlight = IntOption(args, "--in-flight", 16);
-        var warmUpSeconds = IntOption(args, "--warm-up", 3);
+        var entities = BenchOptions.Int(args, "--entities", 1_000_000);
+        var seconds = BenchOptions.Int(args, "--seconds", 3);
+        var inFlight = BenchOptions.Int(args, "--in-flight", 16);
+        var warmUpSeconds = BenchOptions.Int(args, "--warm-up", 3);
         // For profiling one figure: --rows 100 --transports gRPC (the ratios need every transport of a shape).
-        var rowsFilter = IntOption(args, "--rows", 0);
-        var transportsFilter = StringOption(args, "--transports")?.Split(',');
+        var rowsFilter = BenchOptions.Int(args, "--rows", 0);
+        var transportsFilter = BenchOptions.String(args, "--transports")?.Split(',');
         var transports = transportsFilter is null ? AllTransports : AllTransports.Where(transportsFilter.Contains).ToArray();
         var work = Directory.CreateTempSubdirectory("featurestore-bench-serving-");
-        Process? redisProcess = null;
         Process? server = null;
         try
         {
-            var redis = Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_REDIS");
-            if (string.IsNullOrWhiteSpace(redis))
-            {
-                (redisProcess, redis) = await StartRedisAsync(work.FullName);
-                Console.WriteLine($"redis: own redis-server at {redis}");
-            }
-            else
-            {
-                Console.WriteLine($"redis: FEATURESTORE_BENCH_REDIS={redis}");
-            }
+            await using var benchRedis = await BenchRedis.StartAsync(work.FullName);
+            var redis = benchRedis.ConnectionString;
+            Console.WriteLine($"redis: {benchRedis.Description}");
 
             var definitions = Definitions();
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "featurestore.yaml"), $"""
@@ -76,8 +67,8 @@ internal sealed class ServingBenchmark : IBenchmark
             var memoryAfter = await UsedMemoryAsync(connection);
             Console.WriteLine($"redis memory: {(memoryAfter - memoryBefore) / (double)entities:0} bytes per entity (3 views, {FeatureCount} features)");
 
-            var httpPort = FreePort();
-            var grpcPort = FreePort();
+            var httpPort = BenchRedis.FreePort();
+            var grpcPort = BenchRedis.FreePort();
             server = StartServer(work.FullName, redis, httpPort, grpcPort);
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false })
             {
@@ -150,8 +141,7 @@ internal sealed class ServingBenchmark : IBenchmark
         }
         finally
         {
-            Stop(server);
-            Stop(redisProcess);
+            BenchRedis.Stop(server);
             try
             {
                 work.Delete(recursive: true);
@@ -484,79 +474,10 @@ internal sealed class ServingBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(Process Process, string ConnectionString)> StartRedisAsync(string folder)
-    {
-        var executable = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "redis-server"))
-            .FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Set FEATURESTORE_BENCH_REDIS or put redis-server on PATH (apt-get install -y redis-server).");
-        var port = FreePort();
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return (process, $"127.0.0.1:{port}");
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
     private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer connection)
     {
         var info = await connection.GetDatabase().ExecuteAsync("INFO", "memory");
         var line = info.ToString().Split('\n').First(l => l.StartsWith("used_memory:", StringComparison.Ordinal));
         return long.Parse(line["used_memory:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
-
-    private static void Stop(Process? process)
-    {
-        if (process is null)
-        {
-            return;
-        }
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : fallback;
     }
 }

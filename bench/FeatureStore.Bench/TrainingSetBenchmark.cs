@@ -21,10 +21,10 @@ internal sealed class TrainingSetBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        var rows = LongOption(args, "--rows", 10_000_000);
-        var keys = LongOption(args, "--keys", 1_000_000);
-        var entityRows = LongOption(args, "--entity-rows", 1_000_000);
-        var repeat = (int)LongOption(args, "--repeat", 2);
+        var rows = BenchOptions.Long(args, "--rows", 10_000_000);
+        var keys = BenchOptions.Long(args, "--keys", 1_000_000);
+        var entityRows = BenchOptions.Long(args, "--entity-rows", 1_000_000);
+        var repeat = (int)BenchOptions.Long(args, "--repeat", 2);
         var keep = args.Contains("--keep");
         var withCreated = !args.Contains("--no-created");
         var folder = Directory.CreateTempSubdirectory("fs-bench-training-set-").FullName;
@@ -230,14 +230,6 @@ internal sealed class TrainingSetBenchmark : IBenchmark
         {
         }
         return Process.GetCurrentProcess().PeakWorkingSet64;
-    }
-
-    private static long LongOption(string[] args, string name, long fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && long.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : fallback;
     }
 
     /// <summary>Prints the store's debug log (the generated SQL) to stderr for <c>--print-sql</c>.</summary>
