@@ -12,27 +12,19 @@ namespace FeatureStore.Tests.Server;
 [Collection(RedisCollection.Name)]
 public sealed class FeatureStatusTests(RedisFixture redis) : IAsyncLifetime
 {
-    private ServingRepository _repository = null!;
-    private ServingServer _server = null!;
+    private SampleDataServer _sample = null!;
 
-    public async Task InitializeAsync()
-    {
-        _repository = await ServingRepository.CreateAsync(redis.ConnectionString);
-        await ServingTestData.WriteAsync(_repository);
-        _server = await _repository.StartServerAsync();
-    }
+    private ServingServer Server => _sample.Server;
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _repository.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+
+    public async Task DisposeAsync() => await _sample.DisposeAsync();
 
     [Fact]
     public async Task Every_status_is_reported_over_grpc()
     {
         // 1001 fresh, 1002 fresh with acc_rate null, 1003 older than the 1-day TTL, 1004 never materialized.
-        var result = await _server.Client.GetOnlineFeaturesAsync(
+        var result = await Server.Client.GetOnlineFeaturesAsync(
             ["driver_hourly_stats:acc_rate"], ServingTestData.Drivers(1001, 1002, 1003, 1004));
 
         Assert.Equal(
@@ -47,7 +39,7 @@ public sealed class FeatureStatusTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Every_status_is_reported_over_http()
     {
-        var (_, body) = await _server.PostAsync(new
+        var (_, body) = await Server.PostAsync(new
         {
             features = new[] { "driver_hourly_stats:acc_rate" },
             entities = new { driver_id = new[] { 1001, 1002, 1003, 1004 } },
@@ -66,7 +58,7 @@ public sealed class FeatureStatusTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task A_stale_view_does_not_hide_a_fresh_view_of_the_same_entity()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(
+        var result = await Server.Client.GetOnlineFeaturesAsync(
             ["driver_hourly_stats:conv_rate", "driver_profile:name"], ServingTestData.Drivers(1003));
 
         Assert.Equal(FieldStatus.OutsideMaxAge, result.Status("conv_rate", 0));

@@ -6,26 +6,18 @@ namespace FeatureStore.Tests.Server;
 [Collection(RedisCollection.Name)]
 public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
 {
-    private ServingRepository _repository = null!;
-    private ServingServer _server = null!;
+    private SampleDataServer _sample = null!;
 
-    public async Task InitializeAsync()
-    {
-        _repository = await ServingRepository.CreateAsync(redis.ConnectionString);
-        await ServingTestData.WriteAsync(_repository);
-        _server = await _repository.StartServerAsync();
-    }
+    private ServingServer Server => _sample.Server;
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _repository.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+
+    public async Task DisposeAsync() => await _sample.DisposeAsync();
 
     [Fact]
     public async Task Grpc_returns_the_features_of_one_entity_with_status_and_event_timestamp()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(
+        var result = await Server.Client.GetOnlineFeaturesAsync(
             ["driver_hourly_stats:conv_rate", "driver_hourly_stats:avg_daily_trips"], ServingTestData.Drivers(1001));
 
         Assert.Equal(["driver_id", "conv_rate", "avg_daily_trips"], result.Names);
@@ -41,7 +33,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Grpc_returns_one_value_per_entity_in_request_order()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(
+        var result = await Server.Client.GetOnlineFeaturesAsync(
             ["driver_hourly_stats:conv_rate", "driver_profile:name"], ServingTestData.Drivers(1004, 1002, 1001, 1002));
 
         Assert.Equal(4, result.RowCount);
@@ -54,7 +46,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     public async Task Grpc_reads_a_hundred_entities_in_one_request()
     {
         var ids = Enumerable.Range(0, 100).Select(i => 1001L + i % 5).ToArray();
-        var result = await _server.Client.GetOnlineFeaturesAsync(["driver_profile"], ServingTestData.Drivers(ids));
+        var result = await Server.Client.GetOnlineFeaturesAsync(["driver_profile"], ServingTestData.Drivers(ids));
 
         Assert.Equal(100, result.RowCount);
         for (var row = 0; row < 100; row++)
@@ -68,7 +60,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Default_limit_serves_ten_thousand_entities_in_one_request_and_refuses_one_more()
     {
-        using var client = new FeatureStore.Client.FeatureStoreClient(_server.Endpoints.GrpcAddress.ToString());
+        using var client = new FeatureStore.Client.FeatureStoreClient(Server.Endpoints.GrpcAddress.ToString());
         var ids = Enumerable.Range(0, 10_000).Select(i => 1001L + i % 7).ToArray();
 
         var result = await client.GetOnlineFeaturesAsync(["driver_profile:name", "driver_profile:rating"], ServingTestData.Drivers(ids));
@@ -84,7 +76,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Bare_view_name_means_all_of_its_features_in_definition_order()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(["driver_hourly_stats"], ServingTestData.Drivers(1001));
+        var result = await Server.Client.GetOnlineFeaturesAsync(["driver_hourly_stats"], ServingTestData.Drivers(1001));
 
         Assert.Equal(["driver_id", "conv_rate", "acc_rate", "avg_daily_trips"], result.Names);
     }
@@ -97,7 +89,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
             ["driver_id"] = [1001L, 1002L],
             ["customer_id"] = [2001L, 2002L],
         };
-        var result = await _server.Client.GetFeatureServiceAsync("driver_activity_v1", entities);
+        var result = await Server.Client.GetFeatureServiceAsync("driver_activity_v1", entities);
 
         Assert.Equal(
             ["driver_id", "customer_id", "conv_rate", "acc_rate", "current_balance", "avg_passenger_count", "lifetime_trip_count"],
@@ -111,7 +103,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Full_feature_names_prefix_each_feature_with_its_view_over_grpc()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(
+        var result = await Server.Client.GetOnlineFeaturesAsync(
             ["driver_hourly_stats:conv_rate", "driver_profile:name"], ServingTestData.Drivers(1001), fullFeatureNames: true);
 
         Assert.Equal(["driver_id", "driver_hourly_stats__conv_rate", "driver_profile__name"], result.Names);
@@ -126,7 +118,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
             ["customer_id"] = [2001L, 2001L],
             ["driver_id"] = [1001L, 1002L],
         };
-        var result = await _server.Client.GetOnlineFeaturesAsync(["driver_customer:trips_together"], entities);
+        var result = await Server.Client.GetOnlineFeaturesAsync(["driver_customer:trips_together"], entities);
 
         Assert.Equal(3L, result["trips_together", 0]);
         Assert.Equal(FieldStatus.NotFound, result.Status("trips_together", 1));
@@ -136,7 +128,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     public async Task Every_value_type_arrives_typed_over_grpc()
     {
         var entities = new Dictionary<string, IReadOnlyList<object?>> { ["merchant_code"] = ["m-1"] };
-        var result = await _server.Client.GetOnlineFeaturesAsync(["merchant_all_types"], entities);
+        var result = await Server.Client.GetOnlineFeaturesAsync(["merchant_all_types"], entities);
         var values = result.Response.Results;
 
         Assert.True(values[1].Values[0].BoolVal);
@@ -155,11 +147,11 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task String_bytes_and_int32_keys_are_served_over_grpc()
     {
-        var device = await _server.Client.GetOnlineFeaturesAsync(["device_stats:score"],
+        var device = await Server.Client.GetOnlineFeaturesAsync(["device_stats:score"],
             new Dictionary<string, IReadOnlyList<object?>> { ["device_hash"] = [new byte[] { 0xde, 0xad, 0xbe, 0xef }] });
-        var store = await _server.Client.GetOnlineFeaturesAsync(["store_stats:visits"],
+        var store = await Server.Client.GetOnlineFeaturesAsync(["store_stats:visits"],
             new Dictionary<string, IReadOnlyList<object?>> { ["store_number"] = [7] });
-        var storeSentAsInt64 = await _server.Client.GetOnlineFeaturesAsync(["store_stats:visits"],
+        var storeSentAsInt64 = await Server.Client.GetOnlineFeaturesAsync(["store_stats:visits"],
             new Dictionary<string, IReadOnlyList<object?>> { ["store_number"] = [7L] });
 
         Assert.Equal(0.75, device["score", 0]);
@@ -170,7 +162,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Int32_values_are_accepted_for_int64_keys()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(["driver_profile:name"],
+        var result = await Server.Client.GetOnlineFeaturesAsync(["driver_profile:name"],
             new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1001] });
 
         Assert.Equal("Ann", result["name", 0]);
@@ -179,7 +171,7 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Zero_entity_rows_give_empty_columns()
     {
-        var result = await _server.Client.GetOnlineFeaturesAsync(["driver_profile:name"], ServingTestData.Drivers());
+        var result = await Server.Client.GetOnlineFeaturesAsync(["driver_profile:name"], ServingTestData.Drivers());
 
         Assert.Equal(["driver_id", "name"], result.Names);
         Assert.Equal(0, result.RowCount);

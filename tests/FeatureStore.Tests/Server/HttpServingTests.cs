@@ -12,26 +12,18 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
 {
     private static readonly HashSet<string> FeastStatuses = ["PRESENT", "NULL_VALUE", "NOT_FOUND", "OUTSIDE_MAX_AGE"];
 
-    private ServingRepository _repository = null!;
-    private ServingServer _server = null!;
+    private SampleDataServer _sample = null!;
 
-    public async Task InitializeAsync()
-    {
-        _repository = await ServingRepository.CreateAsync(redis.ConnectionString);
-        await ServingTestData.WriteAsync(_repository);
-        _server = await _repository.StartServerAsync();
-    }
+    private ServingServer Server => _sample.Server;
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _repository.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+
+    public async Task DisposeAsync() => await _sample.DisposeAsync();
 
     [Fact]
     public async Task Http_response_has_feasts_documented_shape()
     {
-        var (status, body) = await _server.PostAsync(new
+        var (status, body) = await Server.PostAsync(new
         {
             features = new[] { "driver_hourly_stats:conv_rate", "driver_hourly_stats:acc_rate", "driver_hourly_stats:avg_daily_trips" },
             entities = new { driver_id = new[] { 1001, 1002 } },
@@ -58,7 +50,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
         var body = """{"features": ["driver_hourly_stats:conv_rate", "driver_profile:name"], "entities": {"driver_id": [1001, 1004]}}""";
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = null; // Feast posts a bare string body without a content type.
-        using var response = await _server.Http.PostAsync("/get-online-features", content);
+        using var response = await Server.Http.PostAsync("/get-online-features", content);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         var names = json.GetProperty("metadata").GetProperty("feature_names").EnumerateArray().Select(n => n.GetString()).ToArray();
@@ -84,7 +76,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Every_value_type_is_typed_json()
     {
-        var (_, body) = await _server.PostAsync("""{"features": ["merchant_all_types"], "entities": {"merchant_code": ["m-1"]}}""");
+        var (_, body) = await Server.PostAsync("""{"features": ["merchant_all_types"], "entities": {"merchant_code": ["m-1"]}}""");
         AssertFeastShape(body, rows: 1);
         var results = body.GetProperty("results");
         JsonElement Value(int column) => results[column].GetProperty("values")[0];
@@ -106,7 +98,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     public async Task Http_reads_many_entities_in_request_order()
     {
         var ids = Enumerable.Range(0, 50).Select(i => 1001 + i % 4).ToArray();
-        var (status, body) = await _server.PostAsync(new { features = new[] { "driver_profile:name" }, entities = new { driver_id = ids } });
+        var (status, body) = await Server.PostAsync(new { features = new[] { "driver_profile:name" }, entities = new { driver_id = ids } });
 
         Assert.Equal(HttpStatusCode.OK, status);
         AssertFeastShape(body, rows: 50);
@@ -118,7 +110,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Feature_service_expands_to_its_features_over_http()
     {
-        var (status, body) = await _server.PostAsync(
+        var (status, body) = await Server.PostAsync(
             """{"feature_service": "driver_activity_v1", "entities": {"driver_id": [1001], "customer_id": [2001]}}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -131,7 +123,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Full_feature_names_prefix_each_feature_with_its_view_over_http()
     {
-        var (_, body) = await _server.PostAsync(
+        var (_, body) = await Server.PostAsync(
             """{"features": ["driver_hourly_stats:conv_rate", "customer_profile:current_balance"], "entities": {"driver_id": [1001], "customer_id": [2001]}, "full_feature_names": true}""");
 
         Assert.Equal(
@@ -143,8 +135,8 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     public async Task Bytes_keys_are_base64_and_string_keys_are_strings_in_json()
     {
         var hash = Convert.ToBase64String(new byte[] { 0xde, 0xad, 0xbe, 0xef });
-        var (_, device) = await _server.PostAsync(new { features = new[] { "device_stats:score" }, entities = new { device_hash = new[] { hash } } });
-        var (_, merchant) = await _server.PostAsync("""{"features": ["merchant_all_types:label"], "entities": {"merchant_code": ["m-1"]}}""");
+        var (_, device) = await Server.PostAsync(new { features = new[] { "device_stats:score" }, entities = new { device_hash = new[] { hash } } });
+        var (_, merchant) = await Server.PostAsync("""{"features": ["merchant_all_types:label"], "entities": {"merchant_code": ["m-1"]}}""");
 
         Assert.Equal(hash, device.GetProperty("results")[0].GetProperty("values")[0].GetString());
         Assert.Equal(0.75, device.GetProperty("results")[1].GetProperty("values")[0].GetDouble());
@@ -154,7 +146,7 @@ public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Health_endpoint_answers_ok()
     {
-        using var response = await _server.Http.GetAsync("/health");
+        using var response = await Server.Http.GetAsync("/health");
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
