@@ -24,8 +24,12 @@ public sealed record RedisOnlineStoreOptions
     /// <summary>Keys per write-script call (all in one hash slot).</summary>
     public int KeysPerCall { get; init; } = 64;
 
-    /// <summary>Script calls in flight before the writer waits for the oldest: the pipeline depth.</summary>
-    public int MaxCallsInFlight { get; init; } = 64;
+    /// <summary>
+    /// Script calls in flight before the writer waits for the oldest: the pipeline depth. Deep enough (16k keys at
+    /// the default call size) that Redis never drains its input while this process waits to be scheduled; measured
+    /// on two cores, Redis sat idle ~0.5 s less per million keys than with 64 (4 runs each).
+    /// </summary>
+    public int MaxCallsInFlight { get; init; } = 256;
 
     /// <summary>Keys per SCAN page and per HDEL batch when removing views.</summary>
     public int ScanPageSize { get; init; } = 1000;
