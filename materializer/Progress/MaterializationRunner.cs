@@ -71,7 +71,8 @@ internal static class MaterializationRunner
         }
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} older than Redis) " +
-            $"for {window} in {s.Duration.TotalSeconds:0.00} s ({s.RowsPerSecond:N0} rows/s); watermark {(s.Watermark is { } w ? Time(w) : "-")}");
+            $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s; {s.RowsPerSecond:N0} rows/s); " +
+            $"watermark {(s.Watermark is { } w ? Time(w) : "-")}");
     }
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture);
