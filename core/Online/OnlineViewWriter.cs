@@ -27,6 +27,7 @@ public sealed class OnlineViewWriter : IAsyncDisposable
     private readonly int _maxInFlight;
     private readonly PendingCall?[] _buckets = new PendingCall?[OnlineKeyLayout.BucketCount];
     private readonly Queue<Task<(long Written, int Keys)>> _inFlight = new();
+    private readonly RetryWarningGate _retryWarnings = new(TimeSpan.FromSeconds(1));
     private byte[] _scriptSha;
     private bool _rowOpen;
 
@@ -179,7 +180,7 @@ public sealed class OnlineViewWriter : IAsyncDisposable
                 _scriptSha = await _store.LoadScriptAsync(cancellationToken, reload: true).ConfigureAwait(false);
                 throw;
             }
-        }, $"write of view '{View.Name}'", cancellationToken).ConfigureAwait(false);
+        }, $"write of view '{View.Name}'", cancellationToken, _retryWarnings).ConfigureAwait(false);
         return (written, keys.Length);
     }
 

@@ -244,8 +244,9 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
     public static FeatureValueCodec GetCodec(FeatureViewDefinition view) =>
         Codecs.GetValue(view, v => new FeatureValueCodec(v.Features));
 
-    internal Task<T> RunWithRetryAsync<T>(Func<int, Task<T>> operation, string what, CancellationToken cancellationToken) =>
-        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken);
+    internal Task<T> RunWithRetryAsync<T>(
+        Func<int, Task<T>> operation, string what, CancellationToken cancellationToken, RetryWarningGate? warnings = null) =>
+        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings);
 
     /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
     internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)

@@ -15,7 +15,7 @@ internal static class RedisRetry
 {
     public static async Task<T> RunAsync<T>(
         IConnectionMultiplexer connection, Func<int, Task<T>> operation, string what, RedisOnlineStoreOptions options,
-        ILogger logger, CancellationToken cancellationToken)
+        ILogger logger, CancellationToken cancellationToken, RetryWarningGate? warnings = null)
     {
         var clock = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
@@ -29,8 +29,22 @@ internal static class RedisRetry
             catch (Exception ex) when (IsTransient(ex) && attempt < options.WriteAttempts)
             {
                 var delay = options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-                logger.LogWarning("Redis {Operation} failed (attempt {Attempt} of {Attempts}), retrying in {DelayMs} ms: {Error}",
-                    what, attempt, options.WriteAttempts, (int)delay.TotalMilliseconds, ShortReason(ex));
+                // Calls failing together (a pipelined writer) share a gate: one warning per interval, counting the rest.
+                var suppressed = 0;
+                if (warnings is null || warnings.TryEnter(out suppressed))
+                {
+                    if (suppressed == 0)
+                    {
+                        logger.LogWarning("Redis {Operation} failed (attempt {Attempt} of {Attempts}), retrying in {DelayMs} ms: {Error}",
+                            what, attempt, options.WriteAttempts, (int)delay.TotalMilliseconds, ShortReason(ex));
+                    }
+                    else
+                    {
+                        logger.LogWarning(
+                            "Redis {Operation} failed (attempt {Attempt} of {Attempts}), retrying in {DelayMs} ms: {Error} ({Suppressed} more failed calls of it since the last warning)",
+                            what, attempt, options.WriteAttempts, (int)delay.TotalMilliseconds, ShortReason(ex), suppressed);
+                    }
+                }
                 logger.LogDebug(ex, "Redis {Operation} failure detail", what);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
