@@ -2,7 +2,7 @@ namespace FeatureStore.Core.Materialization;
 
 /// <summary>
 /// What one run did for one view: the window, the rows selected (latest per key) and sent, how many of them changed
-/// Redis (the rest were older than what Redis held), the time it took, and the watermark recorded afterwards.
+/// Redis (the rest were identical to or older than what Redis held), the time it took, and the watermark recorded afterwards.
 /// <see cref="SelectionTime"/> is the part of <see cref="Duration"/> before DuckDB produced the first row (the
 /// latest-per-key aggregation, during which nothing can be written), so a slow run shows whether DuckDB or Redis held it up.
 /// <see cref="SkippedReason"/> is set when the view needed no work (incremental run already past the end).

@@ -4,13 +4,15 @@ namespace FeatureStore.Core.Online;
 /// The server-side compare-and-set that makes online writes monotonic: per key, the stored version of the view
 /// (event timestamp, then created timestamp, read from the 16-byte header of <see cref="StoredViewValue"/>) is
 /// compared with the new one and the value is written only when the new one is not older, so re-running an old
-/// window or racing materializations never move an entity back in time, and re-running the same window rewrites
-/// identical bytes. The key expiry only ever grows: to event + TTL of the freshest view; a view without TTL uses
-/// <see cref="NeverMillis"/> (9999-12-31), so every key written has an expiry and "no expiry" means "just created".
-/// That makes a new key (the common case) two commands: HSETNX, then PEXPIREAT NX.
+/// window or racing materializations never move an entity back in time. A value identical to the stored one is not
+/// written again (re-running a window costs Redis reads, not writes); the same version with other bytes (a corrected
+/// source) replaces it. The key expiry only ever grows: to event + TTL of the freshest view (a TTL raised in the
+/// definitions extends it on the next run); a view without TTL uses <see cref="NeverMillis"/> (9999-12-31), so every
+/// key written has an expiry and "no expiry" means "just created". That makes a new key (the common case) two
+/// commands: HSETNX, then PEXPIREAT NX.
 /// Many keys per call amortize dispatch; the caller keeps all keys of one call in one hash slot.
 /// KEYS: entity hashes. ARGV[1]: view field; then per key i: ARGV[2i] the stored value, ARGV[2i+1] its expiry
-/// (Unix ms). Returns how many keys were written. Needs Redis 7.0+ (PEXPIREAT NX/GT).
+/// (Unix ms). Returns how many keys were written (changed). Needs Redis 7.0+ (PEXPIREAT NX/GT).
 /// </summary>
 public static class OnlineWriteScript
 {
@@ -36,11 +38,12 @@ public static class OnlineWriteScript
               if se > e or (se == e and sc > c) then write = false end
             end
             if write then
-              redis.call('HSET', key, field, value)
-              if redis.call('PEXPIREAT', key, at, 'GT') == 0 and redis.call('PEXPIRETIME', key) == -1 then
-                redis.call('PEXPIREAT', key, at)
+              if cur ~= value then
+                redis.call('HSET', key, field, value)
+                written = written + 1
               end
-              written = written + 1
+              local expires = redis.call('PEXPIRETIME', key)
+              if expires == -1 or expires < tonumber(at) then redis.call('PEXPIREAT', key, at) end
             end
           end
         end

@@ -70,7 +70,7 @@ internal static class MaterializationRunner
             return $"{s.View}: skipped, {s.SkippedReason}";
         }
         return string.Create(CultureInfo.InvariantCulture,
-            $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} older than Redis) " +
+            $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} already current in Redis) " +
             $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s; {s.RowsPerSecond:N0} rows/s); " +
             $"watermark {(s.Watermark is { } w ? Time(w) : "-")}");
     }

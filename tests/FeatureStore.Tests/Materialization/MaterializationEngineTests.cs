@@ -46,7 +46,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
 
         var old = await harness.RunAsync(TO.AddDays(-1), TO.AddMinutes(-90));
         Assert.Equal(2, old.Single().RowsSelected);
-        Assert.Equal(1, old.Single().RowsWritten); // driver 2's identical row is rewritten; driver 1's older one is refused
+        Assert.Equal(0, old.Single().RowsWritten); // driver 2's row is identical to the stored one, driver 1's is older
         Assert.Equal(20L, await TripsAsync(harness, 1, TO));
         Assert.Equal(TO, harness.Registry.StateOf("driver_stats")!.Watermark); // the watermark never moves back
     }
@@ -91,14 +91,53 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Corrected_values_with_the_same_version_replace_the_stored_ones()
+    {
+        var rows = new[] { Row(1, T.AddHours(-2), 10, T.AddHours(-2)), Row(2, T.AddHours(-1), 20, T.AddHours(-1)) };
+        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero, rows);
+        await harness.RunAsync(TO.AddDays(-1), TO);
+
+        // The source is rewritten with driver 2's value corrected, same event and created timestamps.
+        await harness.AddViewAsync(Driver(TimeSpan.Zero), ["FLOAT", "BIGINT"], [rows[0], Row(2, T.AddHours(-1), 25, T.AddHours(-1))]);
+        var corrected = (await harness.RunAsync(TO.AddDays(-1), TO)).Single();
+
+        Assert.Equal(1, corrected.RowsWritten);
+        Assert.Equal(10L, await TripsAsync(harness, 1, TO));
+        Assert.Equal(25L, await TripsAsync(harness, 2, TO));
+    }
+
+    [Fact]
+    public async Task A_longer_ttl_extends_key_expiry_on_the_next_run_without_rewriting_values()
+    {
+        var rows = new[] { Row(1, T.AddHours(-2), 10), Row(2, T.AddHours(-1), 20) };
+        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.FromHours(3), rows);
+        await harness.RunAsync(TO.AddDays(-1), TO);
+        var before = Expiries(await harness.SnapshotAsync());
+
+        await harness.AddViewAsync(Driver(TimeSpan.FromHours(30)), ["FLOAT", "BIGINT"], rows);
+        var rerun = (await harness.RunAsync(TO.AddDays(-1), TO)).Single();
+
+        Assert.Equal(0, rerun.RowsWritten);
+        Assert.Equal(2, before.Length);
+        Assert.Equal(before.Select(ms => ms + 27 * 3_600_000L), Expiries(await harness.SnapshotAsync()));
+    }
+
+    private static long[] Expiries(string snapshot) =>
+        snapshot.Split('\n').Where(l => l.Contains(" exp=", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(l.IndexOf(" exp=", StringComparison.Ordinal) + 5)..], System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+
+    [Fact]
     public async Task Rerunning_the_same_window_leaves_identical_redis_state()
     {
         await using var harness = await HarnessAsync(redis.Connection, TimeSpan.FromHours(5),
             Enumerable.Range(0, 300).Select(i => Row(i % 70, T.AddMinutes(-i), i, i % 3 == 0 ? null : T.AddMinutes(-i + 1))).ToArray());
         await harness.RunAsync(TO.AddDays(-1), TO);
         var first = await harness.SnapshotAsync();
-        await harness.RunAsync(TO.AddDays(-1), TO);
+        var rerun = (await harness.RunAsync(TO.AddDays(-1), TO)).Single();
         var second = await harness.SnapshotAsync();
+        Assert.Equal(70, rerun.RowsSelected);
+        Assert.Equal(0, rerun.RowsWritten); // identical values are not written again
         Assert.Contains("exp=", first);
         Assert.Equal(70, first.Split('\n').Count(l => l.Contains("exp=")));
         Assert.Equal(first, second);
