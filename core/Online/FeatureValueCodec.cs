@@ -26,7 +26,10 @@ public sealed class FeatureValueCodec
     {
         Features = features;
         Fingerprint = ComputeFingerprint(features);
+        _types = features.Select(f => f.Type).ToArray();
     }
+
+    private readonly FeatureType[] _types;
 
     public IReadOnlyList<FeatureDefinition> Features { get; }
 
@@ -130,6 +133,51 @@ public sealed class FeatureValueCodec
         return true;
     }
 
+    /// <summary>
+    /// Decodes a blob straight into typed columns: feature i goes to <paramref name="targets"/>[i] at
+    /// <paramref name="row"/> (null: not asked for, skipped), marked NULL_VALUE where the blob holds a null. Returns
+    /// false when the blob was written for another schema or format version; throws <see cref="FormatException"/>
+    /// when it is corrupt (the row's entries are then partly written; the caller marks the row NOT_FOUND).
+    /// </summary>
+    internal bool TryDecodeInto(ReadOnlySpan<byte> blob, int row, FeatureColumn?[] targets)
+    {
+        var bitmapBytes = (_types.Length + 7) / 8;
+        if (blob.Length < 5 + bitmapBytes || blob[0] != FormatVersion ||
+            BinaryPrimitives.ReadUInt32LittleEndian(blob[1..]) != Fingerprint)
+        {
+            return false;
+        }
+        var bitmap = blob.Slice(5, bitmapBytes);
+        var reader = new BlobReader(blob, 5 + bitmapBytes);
+        for (var i = 0; i < _types.Length; i++)
+        {
+            var target = targets[i];
+            if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
+            {
+                target?.SetNull(row);
+                continue;
+            }
+            var type = _types[i];
+            if (target is null)
+            {
+                reader.Skip(type);
+            }
+            else if (type.IsList)
+            {
+                target.SetList(row, reader.ReadList(type.Scalar));
+            }
+            else
+            {
+                reader.ReadInto(type.Scalar, target, row);
+            }
+        }
+        if (!reader.AtEnd)
+        {
+            throw new FormatException("Online value has trailing bytes.");
+        }
+        return true;
+    }
+
     private ref struct BlobReader(ReadOnlySpan<byte> data, int position)
     {
         private readonly ReadOnlySpan<byte> _data = data;
@@ -149,6 +197,89 @@ public sealed class FeatureValueCodec
             ScalarType.Timestamp => TimestampMicros.ToDateTimeOffset(ReadZigZag()),
             _ => throw new FormatException($"Unknown scalar type {type}."),
         };
+
+        /// <summary>Reads one scalar into a column without boxing it.</summary>
+        public void ReadInto(ScalarType type, FeatureColumn column, int row)
+        {
+            switch (type)
+            {
+                case ScalarType.Bool:
+                    column.Set(row, ReadByte() != 0);
+                    break;
+                case ScalarType.Int32:
+                    column.Set(row, checked((int)ReadZigZag()));
+                    break;
+                case ScalarType.Int64:
+                case ScalarType.Timestamp:
+                    column.Set(row, ReadZigZag());
+                    break;
+                case ScalarType.Float32:
+                    column.Set(row, BinaryPrimitives.ReadSingleLittleEndian(Take(4)));
+                    break;
+                case ScalarType.Float64:
+                    column.Set(row, BinaryPrimitives.ReadDoubleLittleEndian(Take(8)));
+                    break;
+                case ScalarType.String:
+                    column.Set(row, Encoding.UTF8.GetString(Take(ReadLength())));
+                    break;
+                case ScalarType.Bytes:
+                    column.Set(row, Take(ReadLength()).ToArray());
+                    break;
+                default:
+                    throw new FormatException($"Unknown scalar type {type}.");
+            }
+        }
+
+        /// <summary>Moves past one value (scalar or list) that nobody asked for.</summary>
+        public void Skip(FeatureType type)
+        {
+            if (!type.IsList)
+            {
+                SkipScalar(type.Scalar);
+                return;
+            }
+            var count = ReadLength();
+            ReadOnlySpan<byte> nulls = ReadByte() switch
+            {
+                0 => default,
+                1 => Take((count + 7) / 8),
+                _ => throw new FormatException("Bad list null flag."),
+            };
+            for (var i = 0; i < count; i++)
+            {
+                if (nulls.IsEmpty || (nulls[i >> 3] & (1 << (i & 7))) == 0)
+                {
+                    SkipScalar(type.Scalar);
+                }
+            }
+        }
+
+        private void SkipScalar(ScalarType type)
+        {
+            switch (type)
+            {
+                case ScalarType.Bool:
+                    Take(1);
+                    break;
+                case ScalarType.Int32:
+                case ScalarType.Int64:
+                case ScalarType.Timestamp:
+                    ReadVarInt();
+                    break;
+                case ScalarType.Float32:
+                    Take(4);
+                    break;
+                case ScalarType.Float64:
+                    Take(8);
+                    break;
+                case ScalarType.String:
+                case ScalarType.Bytes:
+                    Take(ReadLength());
+                    break;
+                default:
+                    throw new FormatException($"Unknown scalar type {type}.");
+            }
+        }
 
         /// <summary>
         /// A typed array (<c>float[]</c>, <c>string[]</c>, ...); when elements are null, value types come back as

@@ -122,96 +122,111 @@ internal sealed class OnlineReadPlan
 
     public OnlineReadResult BuildResult(Task<RedisValue[]>[][] replies, DateTimeOffset readTime, ILogger logger)
     {
-        // Decode each (set, row, view) once, whatever number of its features were asked for.
-        var decoded = new DecodedView?[EntitySets.Count][][];
-        for (var s = 0; s < EntitySets.Count; s++)
-        {
-            var set = EntitySets[s];
-            decoded[s] = new DecodedView?[set.Views.Count][];
-            for (var v = 0; v < set.Views.Count; v++)
-            {
-                decoded[s][v] = new DecodedView?[RowCount];
-                for (var row = 0; row < RowCount; row++)
-                {
-                    var reply = replies[s]?[row];
-                    decoded[s][v][row] = reply is null ? null : Decode(set.Views[v], reply.Result[v], readTime, logger);
-                }
-            }
-        }
-
-        var columns = new IReadOnlyList<OnlineFeatureValue>[_features.Count];
+        var columns = new FeatureColumn[_features.Count];
         for (var f = 0; f < _features.Count; f++)
         {
             var (set, viewIndex, featureIndex) = _slots[f];
-            var setIndex = EntitySetsIndexOf(set);
-            var column = new OnlineFeatureValue[RowCount];
-            for (var row = 0; row < RowCount; row++)
+            columns[f] = new FeatureColumn(set.Views[viewIndex].View.Features[featureIndex].Type, RowCount);
+        }
+        for (var s = 0; s < EntitySets.Count; s++)
+        {
+            var set = EntitySets[s];
+            for (var v = 0; v < set.Views.Count; v++)
             {
-                column[row] = decoded[setIndex][viewIndex][row] switch
+                var (targets, sameFeature) = TargetsOf(set, v, columns);
+                for (var row = 0; row < RowCount; row++)
                 {
-                    null => NotFound,
-                    { Status: FeatureStatus.Present, Values: { } values } d => values[featureIndex] is { } value
-                        ? new OnlineFeatureValue(value, FeatureStatus.Present, d.EventTimestamp)
-                        : new OnlineFeatureValue(null, FeatureStatus.NullValue, d.EventTimestamp),
-                    var d => new OnlineFeatureValue(null, d.Status, d.EventTimestamp),
-                };
+                    if (replies[s]?[row] is { } reply)
+                    {
+                        Decode(set.Views[v], reply.Result[v], row, targets, readTime, logger);
+                    }
+                }
+                foreach (var (copy, source) in sameFeature)
+                {
+                    copy.CopyFrom(source);
+                }
             }
-            columns[f] = column;
         }
         return new OnlineReadResult(_features, columns);
     }
 
-    private static readonly OnlineFeatureValue NotFound = new(null, FeatureStatus.NotFound, null);
-
-    private int EntitySetsIndexOf(EntitySetRead set)
+    /// <summary>
+    /// The column each feature of a view decodes into (null: not asked for), and the columns of features asked for
+    /// more than once, which copy the first one's entries.
+    /// </summary>
+    private (FeatureColumn?[] Targets, List<(FeatureColumn Copy, FeatureColumn Source)> SameFeature) TargetsOf(
+        EntitySetRead set, int viewIndex, FeatureColumn[] columns)
     {
-        for (var i = 0; i < EntitySets.Count; i++)
+        var targets = new FeatureColumn?[set.Views[viewIndex].Codec.Features.Count];
+        var sameFeature = new List<(FeatureColumn, FeatureColumn)>();
+        for (var f = 0; f < _slots.Length; f++)
         {
-            if (ReferenceEquals(EntitySets[i], set))
+            var (slotSet, slotView, featureIndex) = _slots[f];
+            if (!ReferenceEquals(slotSet, set) || slotView != viewIndex)
             {
-                return i;
+                continue;
+            }
+            if (targets[featureIndex] is { } first)
+            {
+                sameFeature.Add((columns[f], first));
+            }
+            else
+            {
+                targets[featureIndex] = columns[f];
             }
         }
-        throw new InvalidOperationException("Entity set not in plan.");
+        return (targets, sameFeature);
     }
 
-    private static DecodedView? Decode((FeatureViewDefinition View, FeatureValueCodec Codec) view, RedisValue stored, DateTimeOffset readTime, ILogger logger)
+    /// <summary>
+    /// One stored view value into the row of its requested columns. Missing, written for another schema, corrupt, or
+    /// newer than the read time: NOT_FOUND (the store keeps only the latest value, which says nothing about an
+    /// earlier read time). Older than the view's TTL allows: OUTSIDE_MAX_AGE, through the shared <see cref="LatestValueRule"/>.
+    /// </summary>
+    private static void Decode(
+        (FeatureViewDefinition View, FeatureValueCodec Codec) view, RedisValue stored, int row, FeatureColumn?[] targets,
+        DateTimeOffset readTime, ILogger logger)
     {
         if (stored.IsNull)
         {
-            return null;
+            return;
         }
         ReadOnlyMemory<byte> bytes = stored;
         if (!StoredViewValue.TryRead(bytes.Span, out var eventMicros, out _, out var blob))
         {
             logger.LogWarning("Online value of view {View} is shorter than its header; treated as not found.", view.View.Name);
-            return null;
+            return;
         }
         var eventTimestamp = TimestampMicros.ToDateTimeOffset(eventMicros);
         if (!LatestValueRule.IsWithinTtl(eventTimestamp, readTime, view.View.Ttl))
         {
-            // Older than the TTL allows: expired. Newer than the read time: the store only keeps the latest value,
-            // which says nothing about the value as of the read time, so it is not found.
-            return eventTimestamp > readTime
-                ? null
-                : new DecodedView(FeatureStatus.OutsideMaxAge, eventTimestamp, null);
+            if (eventTimestamp <= readTime)
+            {
+                SetRow(targets, row, FeatureStatus.OutsideMaxAge, eventMicros);
+            }
+            return;
         }
-        var values = new object?[view.Codec.Features.Count];
+        SetRow(targets, row, FeatureStatus.Present, eventMicros);
         try
         {
-            if (!view.Codec.TryDecode(blob, values))
+            if (view.Codec.TryDecodeInto(blob, row, targets))
             {
-                // Written for another schema of the view: never decode old bytes as new ones.
-                return null;
+                return;
             }
+            // Written for another schema of the view: never decode old bytes as new ones.
         }
         catch (Exception ex) when (ex is FormatException or OverflowException)
         {
             logger.LogWarning("Online value of view {View} does not decode ({Error}); treated as not found.", view.View.Name, ex.Message);
-            return null;
         }
-        return new DecodedView(FeatureStatus.Present, eventTimestamp, values);
+        SetRow(targets, row, FeatureStatus.NotFound, TimestampMicros.Missing);
     }
 
-    private sealed record DecodedView(FeatureStatus Status, DateTimeOffset EventTimestamp, object?[]? Values);
+    private static void SetRow(FeatureColumn?[] targets, int row, FeatureStatus status, long eventMicros)
+    {
+        foreach (var target in targets)
+        {
+            target?.SetRow(row, status, eventMicros);
+        }
+    }
 }

@@ -4,8 +4,8 @@ namespace FeatureStore.Core.Online;
 
 /// <summary>
 /// The answer to an <see cref="OnlineReadRequest"/>: per requested feature (request order) one column with one value
-/// per entity row (request order).
+/// per entity row (request order), typed (see <see cref="FeatureColumn"/>).
 /// </summary>
 public sealed record OnlineReadResult(
     IReadOnlyList<FeatureReference> Features,
-    IReadOnlyList<IReadOnlyList<OnlineFeatureValue>> Columns);
+    IReadOnlyList<FeatureColumn> Columns);

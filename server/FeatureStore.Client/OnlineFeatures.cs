@@ -19,7 +19,7 @@ public sealed class OnlineFeatures
         {
             _index.TryAdd(Names[i], i);
         }
-        RowCount = response.Results.Count == 0 ? 0 : response.Results[0].Values.Count;
+        RowCount = response.Results.Count == 0 ? 0 : response.Results[0].Statuses.Count;
     }
 
     /// <summary>The raw response, for callers that want the protobuf messages.</summary>
@@ -31,7 +31,14 @@ public sealed class OnlineFeatures
     public int RowCount { get; }
 
     /// <summary>The value of a column in a row as a CLR object (null unless present).</summary>
-    public object? this[string name, int row] => ValueConversion.ToObject(Column(name).Values[row]);
+    public object? this[string name, int row]
+    {
+        get
+        {
+            var column = Column(name);
+            return column.Statuses[row] == FieldStatus.Present ? ValueConversion.ToObject(column.Column, row) : null;
+        }
+    }
 
     /// <summary>The value of a column in a row, cast to <typeparamref name="T"/> (default when null).</summary>
     public T? Get<T>(string name, int row) => this[name, row] is T typed ? typed : default;

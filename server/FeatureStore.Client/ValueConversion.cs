@@ -68,6 +68,22 @@ public static class ValueConversion
         _ => throw new ArgumentOutOfRangeException(nameof(value), value.KindCase, "Unknown value kind."),
     };
 
+    /// <summary>Entry <paramref name="row"/> of a typed column as a CLR value (timestamps as UTC <see cref="DateTimeOffset"/>).</summary>
+    public static object? ToObject(ValueColumn column, int row) => column.KindCase switch
+    {
+        ValueColumn.KindOneofCase.BoolValues => column.BoolValues.Val[row],
+        ValueColumn.KindOneofCase.Int32Values => column.Int32Values.Val[row],
+        ValueColumn.KindOneofCase.Int64Values => column.Int64Values.Val[row],
+        ValueColumn.KindOneofCase.FloatValues => column.FloatValues.Val[row],
+        ValueColumn.KindOneofCase.DoubleValues => column.DoubleValues.Val[row],
+        ValueColumn.KindOneofCase.StringValues => column.StringValues.Val[row],
+        ValueColumn.KindOneofCase.BytesValues => column.BytesValues.Val[row].ToByteArray(),
+        ValueColumn.KindOneofCase.TimestampMicrosValues =>
+            DateTimeOffset.UnixEpoch.AddTicks(column.TimestampMicrosValues.Val[row] * TimeSpan.TicksPerMicrosecond),
+        ValueColumn.KindOneofCase.Values => ToObject(column.Values.Val[row]),
+        _ => throw new ArgumentOutOfRangeException(nameof(row), row, "The column holds no values."),
+    };
+
     private static bool HasNull<T>(IEnumerable<T> items) => items.Any(item => item is null);
 
     private static Value ElementList<T>(IEnumerable<T> items) =>

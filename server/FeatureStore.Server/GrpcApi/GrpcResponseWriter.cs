@@ -1,12 +1,17 @@
 using FeatureStore.Client;
+using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.Serving;
-using Value = FeatureStore.Protos.V1.Value;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
 
 namespace FeatureStore.Server.GrpcApi;
 
-/// <summary>Turns a <see cref="ServingResult"/> into the protobuf response: join key columns first, then features.</summary>
+/// <summary>
+/// Turns a <see cref="ServingResult"/> into the protobuf response: join key columns first, then features, each value
+/// column typed and packed (<see cref="ValueColumn"/>) straight from the store's typed <see cref="FeatureColumn"/>s.
+/// </summary>
 internal static class GrpcResponseWriter
 {
     public static GetOnlineFeaturesResponse Write(ServingResult result)
@@ -15,10 +20,9 @@ internal static class GrpcResponseWriter
         response.Metadata.FeatureNames.Add(result.Names);
         foreach (var key in result.KeyColumns)
         {
-            var vector = new GetOnlineFeaturesResponse.Types.FeatureVector();
-            foreach (var value in key.Values)
+            var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = KeyColumn(key.Values) };
+            for (var row = 0; row < key.Values.Count; row++)
             {
-                vector.Values.Add(ValueConversion.ToValue(value));
                 vector.Statuses.Add(FieldStatus.Present);
                 vector.EventTimestampsMicros.Add(0);
             }
@@ -26,12 +30,14 @@ internal static class GrpcResponseWriter
         }
         foreach (var column in result.Features.Columns)
         {
-            var vector = new GetOnlineFeaturesResponse.Types.FeatureVector();
-            foreach (var value in column)
+            var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = FeatureValues(column) };
+            foreach (var status in column.Statuses)
             {
-                vector.Values.Add(value.Value is null ? new Value() : ValueConversion.ToValue(value.Value));
-                vector.Statuses.Add(ToStatus(value.Status));
-                vector.EventTimestampsMicros.Add(value.EventTimestamp is { } time ? TimestampMicros.FromDateTimeOffset(time) : 0);
+                vector.Statuses.Add(ToStatus(status));
+            }
+            foreach (var micros in column.EventTimestampMicros)
+            {
+                vector.EventTimestampsMicros.Add(micros == TimestampMicros.Missing ? 0 : micros);
             }
             response.Results.Add(vector);
         }
@@ -46,4 +52,49 @@ internal static class GrpcResponseWriter
         FeatureStatus.OutsideMaxAge => FieldStatus.OutsideMaxAge,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown feature status."),
     };
+
+    private static ValueColumn FeatureValues(FeatureColumn column)
+    {
+        if (column.Type.IsList)
+        {
+            var values = new RepeatedValue();
+            for (var row = 0; row < column.Count; row++)
+            {
+                values.Val.Add(ValueConversion.ToValue(column.Statuses[row] == FeatureStatus.Present ? column.Values.GetValue(row) : null));
+            }
+            return new ValueColumn { Values = values };
+        }
+        return column.Values switch
+        {
+            bool[] bools => new ValueColumn { BoolValues = Filled(new BoolList(), l => l.Val, bools) },
+            int[] ints => new ValueColumn { Int32Values = Filled(new Int32List(), l => l.Val, ints) },
+            long[] longs when column.Type.Scalar == ScalarType.Timestamp =>
+                new ValueColumn { TimestampMicrosValues = Filled(new Int64List(), l => l.Val, longs) },
+            long[] longs => new ValueColumn { Int64Values = Filled(new Int64List(), l => l.Val, longs) },
+            float[] floats => new ValueColumn { FloatValues = Filled(new FloatList(), l => l.Val, floats) },
+            double[] doubles => new ValueColumn { DoubleValues = Filled(new DoubleList(), l => l.Val, doubles) },
+            string?[] strings => new ValueColumn { StringValues = Filled(new StringList(), l => l.Val, strings.Select(s => s ?? "")) },
+            byte[]?[] bytes => new ValueColumn
+            {
+                BytesValues = Filled(new BytesList(), l => l.Val, bytes.Select(b => b is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(b))),
+            },
+            _ => throw new InvalidOperationException($"No protobuf column for {column.Type}."),
+        };
+    }
+
+    /// <summary>Join key values, converted to their entity's type by the serving layer (never null).</summary>
+    private static ValueColumn KeyColumn(IReadOnlyList<object?> values) => values.Count == 0 ? new ValueColumn() : values[0] switch
+    {
+        long => new ValueColumn { Int64Values = Filled(new Int64List(), l => l.Val, values.Cast<long>()) },
+        int => new ValueColumn { Int32Values = Filled(new Int32List(), l => l.Val, values.Cast<int>()) },
+        string => new ValueColumn { StringValues = Filled(new StringList(), l => l.Val, values.Cast<string>()) },
+        byte[] => new ValueColumn { BytesValues = Filled(new BytesList(), l => l.Val, values.Cast<byte[]>().Select(ByteString.CopyFrom)) },
+        _ => new ValueColumn { Values = ValueConversion.ToColumn(values) },
+    };
+
+    private static TList Filled<TList, T>(TList list, Func<TList, RepeatedField<T>> field, IEnumerable<T> values)
+    {
+        field(list).Add(values);
+        return list;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
 using FeatureStore.Server.Serving;
 
@@ -50,36 +51,31 @@ internal static class FeastJsonResponseWriter
         {
             json.WriteStartObject();
             json.WriteStartArray("values");
-            foreach (var value in column)
-            {
-                WriteValue(json, value.Value);
-            }
+            WriteValues(json, column);
             json.WriteEndArray();
             json.WriteStartArray("statuses");
-            foreach (var value in column)
+            foreach (var status in column.Statuses)
             {
-                json.WriteStringValue(StatusName(value.Status));
+                json.WriteStringValue(StatusName(status));
             }
             json.WriteEndArray();
             json.WriteStartArray("event_timestamps");
             var lastLength = 0;
-            DateTimeOffset? lastTime = null;
-            foreach (var value in column)
+            var lastMicros = TimestampMicros.Missing;
+            foreach (var micros in column.EventTimestampMicros)
             {
-                if (value.EventTimestamp is { } time)
-                {
-                    // Rows of one view often share a timestamp (batch materialization): format it once.
-                    if (time != lastTime)
-                    {
-                        lastTime = time;
-                        lastLength = FormatTimestamp(time, last);
-                    }
-                    json.WriteStringValue(last[..lastLength]);
-                }
-                else
+                if (micros == TimestampMicros.Missing)
                 {
                     json.WriteStringValue(EpochText);
+                    continue;
                 }
+                // Rows of one view often share a timestamp (batch materialization): format it once.
+                if (micros != lastMicros)
+                {
+                    lastMicros = micros;
+                    lastLength = FormatTimestamp(TimestampMicros.ToDateTimeOffset(micros), last);
+                }
+                json.WriteStringValue(last[..lastLength]);
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -107,6 +103,65 @@ internal static class FeastJsonResponseWriter
         json.WriteEndArray();
     }
 
+    /// <summary>A column's values from its typed array (no boxing); null where the status is not PRESENT.</summary>
+    private static void WriteValues(Utf8JsonWriter json, FeatureColumn column)
+    {
+        var statuses = column.Statuses;
+        for (var row = 0; row < column.Count; row++)
+        {
+            if (statuses[row] != FeatureStatus.Present)
+            {
+                json.WriteNullValue();
+                continue;
+            }
+            switch (column.Values)
+            {
+                case double[] doubles:
+                    WriteValue(json, doubles[row]);
+                    break;
+                case float[] floats:
+                    WriteValue(json, floats[row]);
+                    break;
+                case long[] longs when column.Type.Scalar != ScalarType.Timestamp:
+                    json.WriteNumberValue(longs[row]);
+                    break;
+                case int[] ints:
+                    json.WriteNumberValue(ints[row]);
+                    break;
+                case string?[] strings:
+                    json.WriteStringValue(strings[row]);
+                    break;
+                default:
+                    WriteValue(json, column[row].Value);
+                    break;
+            }
+        }
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, double d)
+    {
+        if (double.IsFinite(d))
+        {
+            json.WriteNumberValue(d);
+        }
+        else
+        {
+            json.WriteStringValue(NonFinite(d));
+        }
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, float f)
+    {
+        if (float.IsFinite(f))
+        {
+            json.WriteNumberValue(f);
+        }
+        else
+        {
+            json.WriteStringValue(NonFinite(f));
+        }
+    }
+
     private static void WriteValue(Utf8JsonWriter json, object? value)
     {
         switch (value)
@@ -124,24 +179,10 @@ internal static class FeastJsonResponseWriter
                 json.WriteNumberValue(l);
                 break;
             case float f:
-                if (float.IsFinite(f))
-                {
-                    json.WriteNumberValue(f);
-                }
-                else
-                {
-                    json.WriteStringValue(NonFinite(f));
-                }
+                WriteValue(json, f);
                 break;
             case double d:
-                if (double.IsFinite(d))
-                {
-                    json.WriteNumberValue(d);
-                }
-                else
-                {
-                    json.WriteStringValue(NonFinite(d));
-                }
+                WriteValue(json, d);
                 break;
             case string s:
                 json.WriteStringValue(s);

@@ -95,6 +95,60 @@ public sealed class FeatureValueCodecTests
         Assert.Throws<FormatException>(() => codec.TryDecode(blob.AsSpan(0, blob.Length - 3), new object?[1]));
     }
 
+    [Theory]
+    [InlineData("all")]
+    [InlineData("even")]
+    [InlineData("odd")]
+    [InlineData("last")]
+    public void Decoding_into_typed_columns_matches_boxed_decoding_and_skips_what_was_not_asked(string asked)
+    {
+        var codec = new FeatureValueCodec(EveryType);
+        object?[] full =
+        [
+            true, -123456, long.MinValue, 3.25f, double.Epsilon, "héllo ✓", new byte[] { 0, 1, 255 }, T,
+            new[] { true, false }, new[] { int.MinValue, 0, int.MaxValue }, new[] { -1L, long.MaxValue },
+            new[] { 1.5f, float.NaN }, new[] { -0.0, 1e300 }, new[] { "a", "", "ü" }, new[] { new byte[] { 9 }, Array.Empty<byte>() },
+            new[] { T, DateTimeOffset.UnixEpoch.AddTicks(-10) },
+        ];
+        var withNulls = new object?[EveryType.Length];
+        withNulls[2] = 7L;
+        withNulls[5] = "x";
+        withNulls[9] = new int?[] { 1, null, 3 };
+        withNulls[13] = new[] { "x", null };
+        withNulls[14] = new byte[]?[] { null, [1] };
+        bool Wanted(int i) => asked switch { "all" => true, "even" => i % 2 == 0, "odd" => i % 2 == 1, _ => i == EveryType.Length - 1 };
+        var columns = EveryType.Select((f, i) => Wanted(i) ? new FeatureColumn(f.Type, 2) : null).ToArray();
+
+        foreach (var (values, row) in new[] { (full, 0), (withNulls, 1) })
+        {
+            foreach (var column in columns)
+            {
+                column?.SetRow(row, FeatureStatus.Present, 0);
+            }
+            Assert.True(codec.TryDecodeInto(codec.Encode(values), row, columns));
+            for (var i = 0; i < EveryType.Length; i++)
+            {
+                if (columns[i] is not { } column)
+                {
+                    continue;
+                }
+                Assert.Equal(values[i] is null ? FeatureStatus.NullValue : FeatureStatus.Present, column[row].Status);
+                Assert.Equal(values[i], column[row].Value);
+            }
+        }
+    }
+
+    [Fact]
+    public void Decoding_into_columns_refuses_another_schema_and_reports_a_truncated_blob()
+    {
+        var codec = new FeatureValueCodec([F("a", "int64"), F("s", "string")]);
+        var other = new FeatureValueCodec([F("a", "int64"), F("s", "bytes")]);
+        var blob = codec.Encode([1L, "a long enough string"]);
+        var columns = new FeatureColumn?[] { new(new FeatureType(ScalarType.Int64), 1), null };
+        Assert.False(other.TryDecodeInto(blob, 0, columns));
+        Assert.Throws<FormatException>(() => codec.TryDecodeInto(blob.AsSpan(0, blob.Length - 3), 0, columns));
+    }
+
     private static object?[] RoundTrip(FeatureValueCodec codec, object?[] values)
     {
         var blob = codec.Encode(values);

@@ -1,3 +1,4 @@
+using FeatureStore.Core.Online;
 using FeatureStore.Protos.V1;
 using FeatureStore.Tests.Infrastructure;
 
@@ -131,17 +132,20 @@ public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
         var result = await Server.Client.GetOnlineFeaturesAsync(["merchant_all_types"], entities);
         var values = result.Response.Results;
 
-        Assert.True(values[1].Values[0].BoolVal);
-        Assert.Equal(7, values[2].Values[0].Int32Val);
-        Assert.Equal(9_000_000_000L, values[3].Values[0].Int64Val);
-        Assert.Equal(0.5f, values[4].Values[0].FloatVal);
-        Assert.Equal(1234.5678, values[5].Values[0].DoubleVal);
-        Assert.Equal("gold", values[6].Values[0].StringVal);
-        Assert.Equal(new byte[] { 1, 2, 255 }, values[7].Values[0].BytesVal.ToByteArray());
-        Assert.Equal(ServingTestData.SeenAt, values[8].Values[0].TimestampVal.ToDateTimeOffset());
-        Assert.Equal([0.25f, -1.5f], values[9].Values[0].FloatListVal.Val);
-        Assert.Equal(["a", "b"], values[10].Values[0].StringListVal.Val);
-        Assert.Equal([1L, 2L, 3L], values[11].Values[0].Int64ListVal.Val);
+        // Each feature arrives as one column of its own type: packed scalars, timestamps as µs, lists as Values.
+        Assert.Equal([true], values[1].Column.BoolValues.Val);
+        Assert.Equal([7], values[2].Column.Int32Values.Val);
+        Assert.Equal([9_000_000_000L], values[3].Column.Int64Values.Val);
+        Assert.Equal([0.5f], values[4].Column.FloatValues.Val);
+        Assert.Equal([1234.5678], values[5].Column.DoubleValues.Val);
+        Assert.Equal(["gold"], values[6].Column.StringValues.Val);
+        Assert.Equal(new byte[] { 1, 2, 255 }, values[7].Column.BytesValues.Val[0].ToByteArray());
+        Assert.Equal([TimestampMicros.FromDateTimeOffset(ServingTestData.SeenAt)], values[8].Column.TimestampMicrosValues.Val);
+        Assert.Equal([0.25f, -1.5f], values[9].Column.Values.Val[0].FloatListVal.Val);
+        Assert.Equal(["a", "b"], values[10].Column.Values.Val[0].StringListVal.Val);
+        Assert.Equal([1L, 2L, 3L], values[11].Column.Values.Val[0].Int64ListVal.Val);
+        Assert.Equal(["m-1"], values[0].Column.StringValues.Val);
+        Assert.Equal(ServingTestData.SeenAt, result["seen_at", 0]);
     }
 
     [Fact]
