@@ -21,24 +21,26 @@ internal static class GrpcResponseWriter
         foreach (var key in result.KeyColumns)
         {
             var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = KeyColumn(key.Values) };
-            for (var row = 0; row < key.Values.Count; row++)
-            {
-                vector.Statuses.Add(FieldStatus.Present);
-                vector.EventTimestampsMicros.Add(0);
-            }
+            var present = new FieldStatus[key.Values.Count];
+            Array.Fill(present, FieldStatus.Present);
+            vector.Statuses.Add(present);
+            vector.EventTimestampsMicros.Add(new long[key.Values.Count]);
             response.Results.Add(vector);
         }
         foreach (var column in result.Features.Columns)
         {
             var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = FeatureValues(column) };
-            foreach (var status in column.Statuses)
+            var statuses = new FieldStatus[column.Count];
+            var micros = new long[column.Count];
+            for (var row = 0; row < column.Count; row++)
             {
-                vector.Statuses.Add(ToStatus(status));
+                statuses[row] = ToStatus(column.Statuses[row]);
+                var time = column.EventTimestampMicros[row];
+                micros[row] = time == TimestampMicros.Missing ? 0 : time;
             }
-            foreach (var micros in column.EventTimestampMicros)
-            {
-                vector.EventTimestampsMicros.Add(micros == TimestampMicros.Missing ? 0 : micros);
-            }
+            // Arrays go into a RepeatedField as one block copy.
+            vector.Statuses.Add(statuses);
+            vector.EventTimestampsMicros.Add(micros);
             response.Results.Add(vector);
         }
         return response;
