@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
@@ -105,19 +106,43 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
                 }
             }
             batch.Execute();
-            var whenAll = Task.WhenAll(all);
             try
             {
-                await whenAll.WaitAsync(Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                await AllRepliesAsync(all, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (RedisRetry.IsTransient(ex))
             {
                 // The pending replies fault later; observe them so nothing is reported as unobserved.
-                _ = whenAll.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                _ = Task.WhenAll(all).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
                 throw RedisRetry.Unavailable(Connection, $"the online read did not complete within {Options.CommandTimeout.TotalSeconds:0.#} s", ex);
             }
         }
         return plan.BuildResult(replies, request.ReadTime, _logger);
+    }
+
+    /// <summary>
+    /// Waits for every reply of a pipelined read, within <see cref="RedisOnlineStoreOptions.CommandTimeout"/>. Replies on
+    /// one connection complete in order, so waiting for the last one is enough when all went to one server; that
+    /// saves Task.WhenAll's wake-up per reply (StackExchange.Redis completes each reply's task on the thread pool).
+    /// Anything still pending (several servers) or failed is then awaited as a whole, which rethrows the first error.
+    /// </summary>
+    private async Task AllRepliesAsync(List<Task> replies, CancellationToken cancellationToken)
+    {
+        if (replies.Count == 0)
+        {
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        await replies[^1].WaitAsync(Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var reply in replies)
+        {
+            if (!reply.IsCompletedSuccessfully)
+            {
+                var left = Options.CommandTimeout - Stopwatch.GetElapsedTime(started);
+                await Task.WhenAll(replies).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
     }
 
     /// <summary>
