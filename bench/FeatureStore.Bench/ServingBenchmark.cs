@@ -270,7 +270,7 @@ internal sealed class ServingBenchmark : IBenchmark
                     new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow);
                 var plan = OnlineReadPlan.Create(store[c], RedisOnlineStore.GetCodec);
                 var set = plan.EntitySets.Single();
-                keys[c] = set.RowKeys.Select(k => k!.Value).ToArray();
+                keys[c] = plan.RowKeys.Single().Select(k => k!.Value).ToArray();
                 fields = set.Fields;
             }
             return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store };

@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace FeatureStore.Core.Online;
 
-/// <summary>The views of one entity set in a read, and the Redis key of each entity row (null: key value missing).</summary>
+/// <summary>
+/// The views of one entity set in a read and the hash fields to read; immutable once its plan is built, so one
+/// instance serves every request for the same features. <see cref="BuildKeys"/> gives each request's Redis keys.
+/// </summary>
 internal sealed class EntitySetRead(EntitySetKeys keys)
 {
     private readonly List<(FeatureViewDefinition View, FeatureValueCodec Codec)> _views = [];
@@ -15,8 +18,6 @@ internal sealed class EntitySetRead(EntitySetKeys keys)
 
     /// <summary>The hash fields to HMGET, one per view, in <see cref="Views"/> order.</summary>
     public RedisValue[] Fields { get; private set; } = [];
-
-    public RedisKey?[] RowKeys { get; private set; } = [];
 
     public int AddView(FeatureViewDefinition view, FeatureValueCodec codec)
     {
@@ -32,7 +33,8 @@ internal sealed class EntitySetRead(EntitySetKeys keys)
         return _views.Count - 1;
     }
 
-    public void BuildKeys(IReadOnlyDictionary<string, IReadOnlyList<object?>> columns, int rowCount)
+    /// <summary>The Redis key of each entity row (null: a key value is missing, which matches nothing).</summary>
+    public RedisKey?[] BuildKeys(IReadOnlyDictionary<string, IReadOnlyList<object?>> columns, int rowCount)
     {
         var keyColumns = new IReadOnlyList<object?>[Keys.Entities.Count];
         for (var e = 0; e < Keys.Entities.Count; e++)
@@ -46,7 +48,7 @@ internal sealed class EntitySetRead(EntitySetKeys keys)
             keyColumns[e] = column;
         }
         var writer = new EntityKeyWriter();
-        RowKeys = new RedisKey?[rowCount];
+        var rowKeys = new RedisKey?[rowCount];
         for (var row = 0; row < rowCount; row++)
         {
             writer.Reset();
@@ -67,8 +69,9 @@ internal sealed class EntitySetRead(EntitySetKeys keys)
                         $"(expected {ExpectedClrType(entity.ValueType.Scalar)}), got {value.GetType().Name} '{value}'.");
                 }
             }
-            RowKeys[row] = complete ? (RedisKey)Keys.BuildKey(writer.Written) : (RedisKey?)null;
+            rowKeys[row] = complete ? (RedisKey)Keys.BuildKey(writer.Written) : (RedisKey?)null;
         }
+        return rowKeys;
     }
 
     private static string ExpectedClrType(ScalarType type) => type switch

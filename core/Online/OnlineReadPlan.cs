@@ -14,33 +14,56 @@ namespace FeatureStore.Core.Online;
 /// </summary>
 internal sealed class OnlineReadPlan
 {
-    private readonly IReadOnlyList<FeatureReference> _features;
-    private readonly (EntitySetRead Set, int ViewIndex, int FeatureIndex)[] _slots;
+    private readonly Shape _shape;
 
-    private OnlineReadPlan(
-        IReadOnlyList<FeatureReference> features, int rowCount, List<EntitySetRead> sets,
-        (EntitySetRead, int, int)[] slots)
+    private OnlineReadPlan(Shape shape, int rowCount, RedisKey?[][] rowKeys)
     {
-        _features = features;
+        _shape = shape;
         RowCount = rowCount;
-        EntitySets = sets;
-        _slots = slots;
+        RowKeys = rowKeys;
     }
 
     public int RowCount { get; }
 
-    public IReadOnlyList<EntitySetRead> EntitySets { get; }
+    public IReadOnlyList<EntitySetRead> EntitySets => _shape.Sets;
+
+    /// <summary>Per entity set (same order as <see cref="EntitySets"/>), the Redis key of each row; null where a key value is missing.</summary>
+    public IReadOnlyList<RedisKey?[]> RowKeys { get; }
 
     public static OnlineReadPlan Create(OnlineReadRequest request, Func<FeatureViewDefinition, FeatureValueCodec> codecs)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var definitions = request.Definitions;
+        var shape = ShapeOf(request.Definitions, request.Features, codecs);
+        var rowCount = ValidateColumns(request.EntityColumns);
+        var rowKeys = new RedisKey?[shape.Sets.Count][];
+        for (var s = 0; s < shape.Sets.Count; s++)
+        {
+            rowKeys[s] = shape.Sets[s].BuildKeys(request.EntityColumns, rowCount);
+        }
+        return new OnlineReadPlan(shape, rowCount, rowKeys);
+    }
+
+    /// <summary>
+    /// What a list of features reads: its entity sets with their views and fields, and where each feature sits. A
+    /// server passes the same list instance for the same request (see OnlineServing), so shapes are cached per list
+    /// instance and definitions instance; a new registry version starts over.
+    /// </summary>
+    private sealed record Shape(IReadOnlyList<FeatureReference> Features, List<EntitySetRead> Sets, (EntitySetRead Set, int ViewIndex, int FeatureIndex)[] Slots);
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<FeatureReference>, Tuple<DefinitionSet, Shape>> ShapeCache = new();
+
+    private static Shape ShapeOf(DefinitionSet definitions, IReadOnlyList<FeatureReference> features, Func<FeatureViewDefinition, FeatureValueCodec> codecs)
+    {
+        if (ShapeCache.TryGetValue(features, out var cached) && ReferenceEquals(cached.Item1, definitions) && SameFeatures(cached.Item2.Features, features))
+        {
+            return cached.Item2;
+        }
         var layout = new OnlineKeyLayout(definitions.Project);
         var sets = new List<EntitySetRead>();
-        var slots = new (EntitySetRead, int, int)[request.Features.Count];
-        for (var i = 0; i < request.Features.Count; i++)
+        var slots = new (EntitySetRead, int, int)[features.Count];
+        for (var i = 0; i < features.Count; i++)
         {
-            var reference = request.Features[i];
+            var reference = features[i];
             var view = definitions.FeatureViews.FirstOrDefault(v => v.Name == reference.View)
                        ?? throw new NotFoundException($"Unknown feature view '{reference.View}' (in '{reference}').");
             var featureIndex = IndexOf(view, reference.Feature);
@@ -61,18 +84,35 @@ internal sealed class OnlineReadPlan
             }
             slots[i] = (set, set.AddView(view, codecs(view)), featureIndex);
         }
-
-        var rowCount = ValidateColumns(request.EntityColumns);
-        foreach (var set in sets)
+        var shape = new Shape(features.ToArray(), sets, slots);
+        // Only the codec the store always uses is cached: another one would be a caller's own choice.
+        if (codecs == (Func<FeatureViewDefinition, FeatureValueCodec>)RedisOnlineStore.GetCodec)
         {
-            set.BuildKeys(request.EntityColumns, rowCount);
+            ShapeCache.AddOrUpdate(features, Tuple.Create(definitions, shape));
         }
-        return new OnlineReadPlan(request.Features, rowCount, sets, slots);
+        return shape;
     }
 
     private static readonly ConditionalWeakTable<FeatureViewDefinition, Tuple<DefinitionSet, EntitySetKeys>> KeyCache = new();
 
     /// <summary>Key builders are cached per view definition instance (a server reuses one definition set).</summary>
+    /// <summary>A caller may reuse a mutable list with other contents: the cached shape must still match it.</summary>
+    private static bool SameFeatures(IReadOnlyList<FeatureReference> cached, IReadOnlyList<FeatureReference> current)
+    {
+        if (cached.Count != current.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < cached.Count; i++)
+        {
+            if (!ReferenceEquals(cached[i], current[i]) && !cached[i].Equals(current[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static EntitySetKeys KeysFor(OnlineKeyLayout layout, DefinitionSet definitions, FeatureViewDefinition view)
     {
         if (KeyCache.TryGetValue(view, out var cached) && ReferenceEquals(cached.Item1, definitions))
@@ -122,10 +162,10 @@ internal sealed class OnlineReadPlan
 
     public OnlineReadResult BuildResult(Task<RedisValue[]>[][] replies, DateTimeOffset readTime, ILogger logger)
     {
-        var columns = new FeatureColumn[_features.Count];
-        for (var f = 0; f < _features.Count; f++)
+        var columns = new FeatureColumn[_shape.Features.Count];
+        for (var f = 0; f < _shape.Features.Count; f++)
         {
-            var (set, viewIndex, featureIndex) = _slots[f];
+            var (set, viewIndex, featureIndex) = _shape.Slots[f];
             columns[f] = new FeatureColumn(set.Views[viewIndex].View.Features[featureIndex].Type, RowCount);
         }
         for (var s = 0; s < EntitySets.Count; s++)
@@ -147,7 +187,7 @@ internal sealed class OnlineReadPlan
                 }
             }
         }
-        return new OnlineReadResult(_features, columns);
+        return new OnlineReadResult(_shape.Features, columns);
     }
 
     /// <summary>
@@ -159,9 +199,9 @@ internal sealed class OnlineReadPlan
     {
         var targets = new FeatureColumn?[set.Views[viewIndex].Codec.Features.Count];
         var sameFeature = new List<(FeatureColumn, FeatureColumn)>();
-        for (var f = 0; f < _slots.Length; f++)
+        for (var f = 0; f < _shape.Slots.Length; f++)
         {
-            var (slotSet, slotView, featureIndex) = _slots[f];
+            var (slotSet, slotView, featureIndex) = _shape.Slots[f];
             if (!ReferenceEquals(slotSet, set) || slotView != viewIndex)
             {
                 continue;

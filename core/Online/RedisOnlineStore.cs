@@ -97,7 +97,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
                 replies[s] = new Task<RedisValue[]>[rows];
                 for (var row = 0; row < rows; row++)
                 {
-                    if (set.RowKeys[row] is { } key)
+                    if (plan.RowKeys[s][row] is { } key)
                     {
                         var task = batch.HashGetAsync(key, set.Fields);
                         replies[s][row] = task;

@@ -31,9 +31,10 @@ public sealed class OnlineServing(
     public async Task<ServingResult> ReadAsync(ServingRequest request, CancellationToken cancellationToken)
     {
         var definitions = active.Snapshot.Definitions;
-        var (features, requiredKeys) = Resolve(definitions, request);
+        var resolved = Resolve(definitions, request);
+        var (features, requiredKeys) = (resolved.Features, resolved.RequiredKeys);
         var (keyColumns, rowCount) = ConvertEntityColumns(definitions, request, requiredKeys);
-        var names = OutputNames(keyColumns, features, request.FullFeatureNames);
+        var names = OutputNames(keyColumns, resolved.ColumnNames(request.FullFeatureNames), request.FullFeatureNames);
 
         var storeColumns = keyColumns.ToDictionary(c => c.JoinKey, c => c.Values, StringComparer.Ordinal);
         var read = rowCount == 0
@@ -94,7 +95,14 @@ public sealed class OnlineServing(
     }
 
     private sealed record ResolvedFeatures(
-        IReadOnlyList<FeatureReference> Features, Dictionary<string, (EntityDefinition Entity, string View)> RequiredKeys);
+        IReadOnlyList<FeatureReference> Features, Dictionary<string, (EntityDefinition Entity, string View)> RequiredKeys)
+    {
+        private readonly string[] _shortNames = Features.Select(f => f.ColumnName(false)).ToArray();
+        private readonly string[] _fullNames = Features.Select(f => f.ColumnName(true)).ToArray();
+
+        /// <summary>The features' output column names, built once per resolution rather than per request.</summary>
+        public string[] ColumnNames(bool fullFeatureNames) => fullFeatureNames ? _fullNames : _shortNames;
+    }
 
     private static IReadOnlyList<FeatureReference> ResolveFeatures(DefinitionSet definitions, ServingRequest request)
     {
@@ -187,13 +195,21 @@ public sealed class OnlineServing(
     }
 
     private static IReadOnlyList<string> OutputNames(
-        IReadOnlyList<EntityColumn> keyColumns, IReadOnlyList<FeatureReference> features, bool fullFeatureNames)
+        IReadOnlyList<EntityColumn> keyColumns, string[] featureNames, bool fullFeatureNames)
     {
-        var names = new List<string>(keyColumns.Count + features.Count);
-        names.AddRange(keyColumns.Select(c => c.JoinKey));
-        names.AddRange(features.Select(f => f.ColumnName(fullFeatureNames)));
-        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
-        if (duplicates.Length > 0)
+        var names = new string[keyColumns.Count + featureNames.Length];
+        var seen = new HashSet<string>(names.Length, StringComparer.Ordinal);
+        List<string>? duplicates = null;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = i < keyColumns.Count ? keyColumns[i].JoinKey : featureNames[i - keyColumns.Count];
+            names[i] = name;
+            if (!seen.Add(name) && !(duplicates ??= []).Contains(name))
+            {
+                duplicates.Add(name);
+            }
+        }
+        if (duplicates is not null)
         {
             throw new UserInputException(
                 $"The response would have duplicate column names ({string.Join(", ", duplicates)})" +

@@ -66,6 +66,28 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Feature_list_reused_with_other_contents_is_read_as_its_new_contents()
+    {
+        // Read plans are cached per feature list instance: a caller refilling its list must not get the old shape.
+        var view = OnlineTestDefinitions.DriverStats(TimeSpan.Zero);
+        var definitions = OnlineTestDefinitions.Set(RedisFixture.UniqueProject(), view);
+        var store = Store();
+        await WriteAsync(store, definitions, view, ([1L], [0.5f, 10L], T.AddMinutes(-30), null));
+        var features = new List<FeatureReference>(definitions.ResolveReferences(["driver_stats:conv_rate"]));
+        var keys = new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = new object?[] { 1L } };
+
+        var first = await store.ReadAsync(new OnlineReadRequest(definitions, features, keys, T));
+        features[0] = definitions.ResolveReferences(["driver_stats:trips"])[0];
+        features.Add(definitions.ResolveReferences(["driver_stats:conv_rate"])[0]);
+        var second = await store.ReadAsync(new OnlineReadRequest(definitions, features, keys, T));
+
+        Assert.Equal(0.5f, first.Columns[0][0].Value);
+        Assert.Equal(2, second.Columns.Count);
+        Assert.Equal(10L, second.Columns[0][0].Value);
+        Assert.Equal(0.5f, second.Columns[1][0].Value);
+    }
+
+    [Fact]
     public async Task Ttl_boundary_is_inclusive_like_the_training_set()
     {
         var view = OnlineTestDefinitions.DriverStats(TimeSpan.FromHours(1));
