@@ -108,14 +108,11 @@ public sealed class FeatureValueCodec
         {
             throw new ArgumentException($"Expected room for {Features.Count} values.", nameof(values));
         }
-        var bitmapBytes = (Features.Count + 7) / 8;
-        if (blob.Length < 5 + bitmapBytes || blob[0] != FormatVersion ||
-            BinaryPrimitives.ReadUInt32LittleEndian(blob[1..]) != Fingerprint)
+        if (!TryReadHeader(blob, out var bitmap, out var bodyStart))
         {
             return false;
         }
-        var bitmap = blob.Slice(5, bitmapBytes);
-        var reader = new BlobReader(blob, 5 + bitmapBytes);
+        var reader = new BlobReader(blob, bodyStart);
         for (var i = 0; i < Features.Count; i++)
         {
             if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
@@ -141,14 +138,11 @@ public sealed class FeatureValueCodec
     /// </summary>
     internal bool TryDecodeInto(ReadOnlySpan<byte> blob, int row, FeatureColumn?[] targets)
     {
-        var bitmapBytes = (_types.Length + 7) / 8;
-        if (blob.Length < 5 + bitmapBytes || blob[0] != FormatVersion ||
-            BinaryPrimitives.ReadUInt32LittleEndian(blob[1..]) != Fingerprint)
+        if (!TryReadHeader(blob, out var bitmap, out var bodyStart))
         {
             return false;
         }
-        var bitmap = blob.Slice(5, bitmapBytes);
-        var reader = new BlobReader(blob, 5 + bitmapBytes);
+        var reader = new BlobReader(blob, bodyStart);
         for (var i = 0; i < _types.Length; i++)
         {
             var target = targets[i];
@@ -175,6 +169,20 @@ public sealed class FeatureValueCodec
         {
             throw new FormatException("Online value has trailing bytes.");
         }
+        return true;
+    }
+
+    /// <summary>False when the blob was written for another schema or format version (or is too short for a header).</summary>
+    private bool TryReadHeader(ReadOnlySpan<byte> blob, out ReadOnlySpan<byte> nullBitmap, out int bodyStart)
+    {
+        var bitmapBytes = (_types.Length + 7) / 8;
+        bodyStart = 5 + bitmapBytes;
+        if (blob.Length < bodyStart || blob[0] != FormatVersion || BinaryPrimitives.ReadUInt32LittleEndian(blob[1..]) != Fingerprint)
+        {
+            nullBitmap = default;
+            return false;
+        }
+        nullBitmap = blob.Slice(5, bitmapBytes);
         return true;
     }
 

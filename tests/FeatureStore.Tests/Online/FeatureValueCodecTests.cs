@@ -15,19 +15,22 @@ public sealed class FeatureValueCodecTests
         F("ld", "list<float64>"), F("ls", "list<string>"), F("ly", "list<bytes>"), F("lt", "list<timestamp>"),
     ];
 
+    /// <summary>One value of each of <see cref="EveryType"/>, including edge values (NaN, -0.0, extremes, empty lists).</summary>
+    private static object?[] EveryTypeValue() =>
+    [
+        true, -123456, long.MinValue, 3.25f, double.Epsilon, "héllo ✓", new byte[] { 0, 1, 255 }, T,
+        new[] { true, false }, new[] { int.MinValue, 0, int.MaxValue }, new[] { -1L, long.MaxValue },
+        new[] { 1.5f, float.NaN }, new[] { -0.0, 1e300 }, new[] { "a", "", "ü" }, new[] { new byte[] { 9 }, Array.Empty<byte>() },
+        new[] { T, DateTimeOffset.UnixEpoch.AddTicks(-10) },
+    ];
+
     private static readonly DateTimeOffset T = new DateTimeOffset(2024, 5, 1, 12, 30, 15, TimeSpan.Zero).AddTicks(1230);
 
     [Fact]
     public void Every_type_round_trips_exactly()
     {
         var codec = new FeatureValueCodec(EveryType);
-        object?[] values =
-        [
-            true, -123456, long.MinValue, 3.25f, double.Epsilon, "héllo ✓", new byte[] { 0, 1, 255 }, T,
-            new[] { true, false }, new[] { int.MinValue, 0, int.MaxValue }, new[] { -1L, long.MaxValue },
-            new[] { 1.5f, float.NaN }, new[] { -0.0, 1e300 }, new[] { "a", "", "ü" }, new[] { new byte[] { 9 }, Array.Empty<byte>() },
-            new[] { T, DateTimeOffset.UnixEpoch.AddTicks(-10) },
-        ];
+        var values = EveryTypeValue();
         var decoded = RoundTrip(codec, values);
         Assert.Equal(values.Length, decoded.Length);
         for (var i = 0; i < values.Length; i++)
@@ -103,13 +106,7 @@ public sealed class FeatureValueCodecTests
     public void Decoding_into_typed_columns_matches_boxed_decoding_and_skips_what_was_not_asked(string asked)
     {
         var codec = new FeatureValueCodec(EveryType);
-        object?[] full =
-        [
-            true, -123456, long.MinValue, 3.25f, double.Epsilon, "héllo ✓", new byte[] { 0, 1, 255 }, T,
-            new[] { true, false }, new[] { int.MinValue, 0, int.MaxValue }, new[] { -1L, long.MaxValue },
-            new[] { 1.5f, float.NaN }, new[] { -0.0, 1e300 }, new[] { "a", "", "ü" }, new[] { new byte[] { 9 }, Array.Empty<byte>() },
-            new[] { T, DateTimeOffset.UnixEpoch.AddTicks(-10) },
-        ];
+        var full = EveryTypeValue();
         var withNulls = new object?[EveryType.Length];
         withNulls[2] = 7L;
         withNulls[5] = "x";
