@@ -21,26 +21,26 @@ internal static class GrpcResponseWriter
         foreach (var key in result.KeyColumns)
         {
             var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = KeyColumn(key.Values) };
-            var present = new FieldStatus[key.Values.Count];
-            Array.Fill(present, FieldStatus.Present);
-            vector.Statuses.Add(present);
-            vector.EventTimestampsMicros.Add(new long[key.Values.Count]);
+            vector.Statuses.Capacity = key.Values.Count;
+            vector.EventTimestampsMicros.Capacity = key.Values.Count;
+            for (var row = 0; row < key.Values.Count; row++)
+            {
+                vector.Statuses.Add(FieldStatus.Present);
+                vector.EventTimestampsMicros.Add(0);
+            }
             response.Results.Add(vector);
         }
         foreach (var column in result.Features.Columns)
         {
             var vector = new GetOnlineFeaturesResponse.Types.FeatureVector { Column = FeatureValues(column) };
-            var statuses = new FieldStatus[column.Count];
-            var micros = new long[column.Count];
+            vector.Statuses.Capacity = column.Count;
+            vector.EventTimestampsMicros.Capacity = column.Count;
             for (var row = 0; row < column.Count; row++)
             {
-                statuses[row] = ToStatus(column.Statuses[row]);
-                var time = column.EventTimestampMicros[row];
-                micros[row] = time == TimestampMicros.Missing ? 0 : time;
+                vector.Statuses.Add(ToStatus(column.Statuses[row]));
+                var micros = column.EventTimestampMicros[row];
+                vector.EventTimestampsMicros.Add(micros == TimestampMicros.Missing ? 0 : micros);
             }
-            // Arrays go into a RepeatedField as one block copy.
-            vector.Statuses.Add(statuses);
-            vector.EventTimestampsMicros.Add(micros);
             response.Results.Add(vector);
         }
         return response;
