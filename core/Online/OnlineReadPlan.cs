@@ -93,9 +93,6 @@ internal sealed class OnlineReadPlan
         return shape;
     }
 
-    private static readonly ConditionalWeakTable<FeatureViewDefinition, Tuple<DefinitionSet, EntitySetKeys>> KeyCache = new();
-
-    /// <summary>Key builders are cached per view definition instance (a server reuses one definition set).</summary>
     /// <summary>A caller may reuse a mutable list with other contents: the cached shape must still match it.</summary>
     private static bool SameFeatures(IReadOnlyList<FeatureReference> cached, IReadOnlyList<FeatureReference> current)
     {
@@ -113,6 +110,9 @@ internal sealed class OnlineReadPlan
         return true;
     }
 
+    private static readonly ConditionalWeakTable<FeatureViewDefinition, Tuple<DefinitionSet, EntitySetKeys>> KeyCache = new();
+
+    /// <summary>Key builders are cached per view definition instance (a server reuses one definition set).</summary>
     private static EntitySetKeys KeysFor(OnlineKeyLayout layout, DefinitionSet definitions, FeatureViewDefinition view)
     {
         if (KeyCache.TryGetValue(view, out var cached) && ReferenceEquals(cached.Item1, definitions))
