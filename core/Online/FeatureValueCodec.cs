@@ -16,7 +16,7 @@ namespace FeatureStore.Core.Online;
 ///   list: varint count, 1 flag byte (1 = an element null bitmap follows), then the non-null elements as above.
 /// </code>
 /// The fingerprint makes a changed view (features added, removed, renamed, retyped or reordered) never decode old
-/// bytes as new ones: <see cref="TryDecode"/> reports a mismatch, which a read treats as NOT_FOUND.
+/// bytes as new ones: <see cref="TryDecodeInto"/> reports a mismatch, which a read treats as NOT_FOUND.
 /// </summary>
 public sealed class FeatureValueCodec
 {
@@ -96,38 +96,6 @@ public sealed class FeatureValueCodec
         var writer = new FeatureBlobWriter();
         Encode(writer, values);
         return writer.Written.ToArray();
-    }
-
-    /// <summary>
-    /// Decodes a blob into <paramref name="values"/> (length = feature count). Returns false when the blob was
-    /// written for another schema or format version; throws <see cref="FormatException"/> when it is corrupt.
-    /// </summary>
-    public bool TryDecode(ReadOnlySpan<byte> blob, Span<object?> values)
-    {
-        if (values.Length != Features.Count)
-        {
-            throw new ArgumentException($"Expected room for {Features.Count} values.", nameof(values));
-        }
-        if (!TryReadHeader(blob, out var bitmap, out var bodyStart))
-        {
-            return false;
-        }
-        var reader = new BlobReader(blob, bodyStart);
-        for (var i = 0; i < Features.Count; i++)
-        {
-            if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
-            {
-                values[i] = null;
-                continue;
-            }
-            var type = Features[i].Type;
-            values[i] = type.IsList ? reader.ReadList(type.Scalar) : reader.ReadScalar(type.Scalar);
-        }
-        if (!reader.AtEnd)
-        {
-            throw new FormatException("Online value has trailing bytes.");
-        }
-        return true;
     }
 
     /// <summary>

@@ -44,9 +44,6 @@ internal readonly record struct ViewRecord(long Version, uint Fingerprint)
         return 0
         """;
 
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Version}:{Fingerprint}");
-
     public static bool TryParse(RedisValue value, out ViewRecord record)
     {
         record = default;
