@@ -10,7 +10,8 @@ public interface IOnlineStore
     /// Reads the requested features for every entity row in one round trip. Unknown features or views throw
     /// <see cref="Errors.NotFoundException"/>; malformed requests (missing join key, wrong key type, column length
     /// mismatch) throw <see cref="Errors.UserInputException"/>; an unreachable store throws
-    /// <see cref="Errors.StoreUnavailableException"/> within a bounded time.
+    /// <see cref="Errors.StoreUnavailableException"/> within a bounded time. A request with no entity rows is answered
+    /// (empty columns) without contacting the store.
     /// </summary>
     Task<OnlineReadResult> ReadAsync(OnlineReadRequest request, CancellationToken cancellationToken = default);
 }

@@ -4,7 +4,6 @@ using FeatureStore.Core.Online;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.Serving;
 using Google.Protobuf;
-using Google.Protobuf.Collections;
 
 namespace FeatureStore.Server.GrpcApi;
 
@@ -68,17 +67,17 @@ internal static class GrpcResponseWriter
         }
         return column.Values switch
         {
-            bool[] bools => new ValueColumn { BoolValues = Filled(new BoolList(), l => l.Val, bools) },
-            int[] ints => new ValueColumn { Int32Values = Filled(new Int32List(), l => l.Val, ints) },
+            bool[] bools => new ValueColumn { BoolValues = new BoolList { Val = { bools } } },
+            int[] ints => new ValueColumn { Int32Values = new Int32List { Val = { ints } } },
             long[] longs when column.Type.Scalar == ScalarType.Timestamp =>
-                new ValueColumn { TimestampMicrosValues = Filled(new Int64List(), l => l.Val, longs) },
-            long[] longs => new ValueColumn { Int64Values = Filled(new Int64List(), l => l.Val, longs) },
-            float[] floats => new ValueColumn { FloatValues = Filled(new FloatList(), l => l.Val, floats) },
-            double[] doubles => new ValueColumn { DoubleValues = Filled(new DoubleList(), l => l.Val, doubles) },
-            string?[] strings => new ValueColumn { StringValues = Filled(new StringList(), l => l.Val, strings.Select(s => s ?? "")) },
+                new ValueColumn { TimestampMicrosValues = new Int64List { Val = { longs } } },
+            long[] longs => new ValueColumn { Int64Values = new Int64List { Val = { longs } } },
+            float[] floats => new ValueColumn { FloatValues = new FloatList { Val = { floats } } },
+            double[] doubles => new ValueColumn { DoubleValues = new DoubleList { Val = { doubles } } },
+            string?[] strings => new ValueColumn { StringValues = new StringList { Val = { strings.Select(s => s ?? "") } } },
             byte[]?[] bytes => new ValueColumn
             {
-                BytesValues = Filled(new BytesList(), l => l.Val, bytes.Select(b => b is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(b))),
+                BytesValues = new BytesList { Val = { bytes.Select(b => b is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(b)) } },
             },
             _ => throw new InvalidOperationException($"No protobuf column for {column.Type}."),
         };
@@ -87,16 +86,10 @@ internal static class GrpcResponseWriter
     /// <summary>Join key values, converted to their entity's type by the serving layer (never null).</summary>
     private static ValueColumn KeyColumn(IReadOnlyList<object?> values) => values.Count == 0 ? new ValueColumn() : values[0] switch
     {
-        long => new ValueColumn { Int64Values = Filled(new Int64List(), l => l.Val, values.Cast<long>()) },
-        int => new ValueColumn { Int32Values = Filled(new Int32List(), l => l.Val, values.Cast<int>()) },
-        string => new ValueColumn { StringValues = Filled(new StringList(), l => l.Val, values.Cast<string>()) },
-        byte[] => new ValueColumn { BytesValues = Filled(new BytesList(), l => l.Val, values.Cast<byte[]>().Select(ByteString.CopyFrom)) },
+        long => new ValueColumn { Int64Values = new Int64List { Val = { values.Cast<long>() } } },
+        int => new ValueColumn { Int32Values = new Int32List { Val = { values.Cast<int>() } } },
+        string => new ValueColumn { StringValues = new StringList { Val = { values.Cast<string>() } } },
+        byte[] => new ValueColumn { BytesValues = new BytesList { Val = { values.Cast<byte[]>().Select(ByteString.CopyFrom) } } },
         _ => new ValueColumn { Values = ValueConversion.ToColumn(values) },
     };
-
-    private static TList Filled<TList, T>(TList list, Func<TList, RepeatedField<T>> field, IEnumerable<T> values)
-    {
-        field(list).Add(values);
-        return list;
-    }
 }

@@ -37,14 +37,13 @@ public sealed class OnlineServing(
         var names = OutputNames(keyColumns, resolved.ColumnNames(request.FullFeatureNames), request.FullFeatureNames);
 
         var storeColumns = keyColumns.ToDictionary(c => c.JoinKey, c => c.Values, StringComparer.Ordinal);
+        var storeRequest = new OnlineReadRequest(definitions, features, storeColumns, DateTimeOffset.UtcNow);
+        // Zero rows never reach Redis: answered by the store without being timed as a store read.
         var read = rowCount == 0
-            ? new OnlineReadResult(features, features.Select(f => new FeatureColumn(TypeOf(definitions, f), 0)).ToArray())
-            : await ReadStoreAsync(new OnlineReadRequest(definitions, features, storeColumns, DateTimeOffset.UtcNow), cancellationToken);
+            ? await store.ReadAsync(storeRequest, cancellationToken)
+            : await ReadStoreAsync(storeRequest, cancellationToken);
         return new ServingResult(names, keyColumns, read, rowCount);
     }
-
-    private static FeatureType TypeOf(DefinitionSet definitions, FeatureReference feature) =>
-        definitions.GetFeatureView(feature.View).Features.First(f => f.Name == feature.Feature).Type;
 
     private async Task<OnlineReadResult> ReadStoreAsync(OnlineReadRequest request, CancellationToken cancellationToken)
     {
