@@ -24,7 +24,7 @@ internal sealed class TrainingSetBenchmark : IBenchmark
         var rows = BenchOptions.Long(args, "--rows", 10_000_000);
         var keys = BenchOptions.Long(args, "--keys", 1_000_000);
         var entityRows = BenchOptions.Long(args, "--entity-rows", 1_000_000);
-        var repeat = (int)BenchOptions.Long(args, "--repeat", 2);
+        var repeat = BenchOptions.Int(args, "--repeat", 2);
         var keep = args.Contains("--keep");
         var withCreated = !args.Contains("--no-created");
         var folder = Directory.CreateTempSubdirectory("fs-bench-training-set-").FullName;
