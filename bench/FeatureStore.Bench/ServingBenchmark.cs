@@ -219,9 +219,9 @@ internal sealed class ServingBenchmark : IBenchmark
     private static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
     {
         var store = new RedisOnlineStore(connection);
-        var eventMicros = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
+        var lastHour = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
         var clock = Stopwatch.StartNew();
-        foreach (var view in definitions.FeatureViews)
+        foreach (var (view, v) in definitions.FeatureViews.Select((view, v) => (view, v)))
         {
             await using var writer = await store.OpenViewWriterAsync(definitions, view);
             var types = view.Features.Select(f => f.Type.Scalar).ToArray();
@@ -248,6 +248,8 @@ internal sealed class ServingBenchmark : IBenchmark
                             break;
                     }
                 }
+                // Each entity and view has its own event time within the last hour, as materialized data does.
+                var eventMicros = lastHour - (long)((uint)HashCode.Combine(id, v, "event") % 3_600_000_000u);
                 await writer.EndRowAsync(eventMicros, TimestampMicros.Missing);
             }
             await writer.FlushAsync();
