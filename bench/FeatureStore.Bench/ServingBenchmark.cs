@@ -407,7 +407,8 @@ internal sealed class ServingBenchmark : IBenchmark
     }
 
     /// <summary>The in-process encode and decode rows: CPU work without I/O, measured sequentially only.</summary>
-    private static bool IsCodec(string transport) => transport.StartsWith("encode", StringComparison.Ordinal) || transport.StartsWith("decode", StringComparison.Ordinal);
+    private static bool IsCodec(string transport) =>
+        transport.StartsWith("encode", StringComparison.Ordinal) || transport.StartsWith("decode", StringComparison.Ordinal);
 
     /// <summary>Writes one answer into this thread's reused buffer, as the server writes into Kestrel's pooled pipe.</summary>
     private static Task Encode(Action<ArrayBufferWriter<byte>> write)
