@@ -39,7 +39,6 @@ internal sealed class ServingBenchmark : IBenchmark
     private const string Project = "bench_serving";
     private const int FeatureCount = 50;
     private static readonly string[] AllTransports = ["gRPC", "HTTP", "store", "raw Redis", "empty gRPC", "empty HTTP", "encode gRPC", "decode gRPC", "encode JSON"];
-    private static readonly string[] InProcessTransports = ["store", "raw Redis", "encode gRPC", "decode gRPC", "encode JSON"];
     private static readonly ThreadLocal<ArrayBufferWriter<byte>> EncodeBuffer = new(() => new ArrayBufferWriter<byte>(256 * 1024));
 
     public string Name => "serving";
@@ -154,7 +153,7 @@ internal sealed class ServingBenchmark : IBenchmark
                             var stats = await MeasureAsync(call, parallelism, TimeSpan.FromSeconds(seconds), server);
                             var after = await ScrapeAsync(http);
                             results.Add(new Figure(round, shape, mode, transport, stats));
-                            var cpu = InProcessTransports.Contains(transport) ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
+                            var cpu = transport is "raw Redis" or "store" || IsCodec(transport) ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
                             var label = transport == "gRPC" ? "transport=\"grpc\"" : "transport=\"http\"";
                             var (inServer, storeRead) = transport is "gRPC" or "HTTP"
                                 ? (MeanMs(before, after, "featurestore_request_duration_seconds", label), MeanMs(before, after, "featurestore_online_store_read_seconds", ""))
@@ -224,7 +223,7 @@ internal sealed class ServingBenchmark : IBenchmark
     private static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
     {
         var store = new RedisOnlineStore(connection);
-        var lastHour = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
+        var latest = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
         var clock = Stopwatch.StartNew();
         foreach (var (view, v) in definitions.FeatureViews.Select((view, v) => (view, v)))
         {
@@ -253,8 +252,8 @@ internal sealed class ServingBenchmark : IBenchmark
                             break;
                     }
                 }
-                // Each entity and view has its own event time within the last hour, as materialized data does.
-                var eventMicros = lastHour - (long)((uint)HashCode.Combine(id, v, "event") % 3_600_000_000u);
+                // Each entity and view has its own event time, up to an hour before the latest, as materialized data does.
+                var eventMicros = latest - (long)((uint)HashCode.Combine(id, v, "event") % 3_600_000_000u);
                 await writer.EndRowAsync(eventMicros, TimestampMicros.Missing);
             }
             await writer.FlushAsync();
@@ -273,7 +272,6 @@ internal sealed class ServingBenchmark : IBenchmark
         public required RedisKey[][] Keys { get; init; }
         public required RedisValue[] Fields { get; init; }
         public required OnlineReadRequest[] Store { get; init; }
-        public required long[][] Ids { get; init; }
 
         /// <summary>Each call's answer as the server hands it to a writer, for the encode rows.</summary>
         public ServingResult[] Answers { get; private set; } = [];
@@ -290,12 +288,10 @@ internal sealed class ServingBenchmark : IBenchmark
             var json = new byte[count][];
             var keys = new RedisKey[count][];
             var store = new OnlineReadRequest[count];
-            var allIds = new long[count][];
             RedisValue[] fields = [];
             for (var c = 0; c < count; c++)
             {
                 var ids = Enumerable.Range(0, rows).Select(_ => (long)random.Next(1, entities + 1)).ToArray();
-                allIds[c] = ids;
                 var request = new GetOnlineFeaturesRequest { Features = { features } };
                 request.Entities.Add("driver_id", ValueConversion.ToColumn(ids));
                 grpc[c] = request;
@@ -309,7 +305,7 @@ internal sealed class ServingBenchmark : IBenchmark
                 keys[c] = plan.RowKeys.Single().Select(k => k!.Value).ToArray();
                 fields = set.Fields;
             }
-            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store, Ids = allIds };
+            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store };
         }
 
         public async Task ReadAnswersAsync(IOnlineStore store, DefinitionSet definitions)
@@ -319,7 +315,8 @@ internal sealed class ServingBenchmark : IBenchmark
             for (var c = 0; c < Count; c++)
             {
                 var read = await store.ReadAsync(Store[c] with { ReadTime = DateTimeOffset.UtcNow });
-                answers[c] = new ServingResult(names, [new EntityColumn("driver_id", Ids[c].Cast<object?>().ToArray())], read, Ids[c].Length);
+                var ids = Store[c].EntityColumns["driver_id"];
+                answers[c] = new ServingResult(names, [new EntityColumn("driver_id", ids)], read, ids.Count);
             }
             Answers = answers;
             EncodedAnswers = answers.Select(a => GrpcResponseWriter.Write(a).ToByteArray()).ToArray();
