@@ -6,6 +6,8 @@ using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
 using FeatureStore.Materializer.Cli;
 using StackExchange.Redis;
+using FeatureStore.Redis;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Bench;
 
@@ -217,7 +219,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
                 columns[reader.GetString(0)] = reader.GetString(1);
             }
         }
-        var query = LatestRowsQuery.Create(definitions, view, LatestRowsQuery.KeyOrder(definitions, view), root, hasStart: true, columns);
+        var query = LatestRowsQuery.Create(definitions, LatestRowLayout.For(definitions, view), root, hasStart: true, columns);
         await using var command = connection.CreateCommand();
         // Every column of every selected row is hashed, so DuckDB cannot prune any of the work.
         command.CommandText = $"SELECT count(*), sum(hash(x)) FROM ({query.Sql}) x";

@@ -14,6 +14,7 @@ using FeatureStore.Server.Serving;
 using Google.Protobuf;
 using Grpc.Health.V1;
 using StackExchange.Redis;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Bench;
 
@@ -227,7 +228,7 @@ internal sealed class ServingBenchmark : IBenchmark
         var clock = Stopwatch.StartNew();
         foreach (var (view, v) in definitions.FeatureViews.Select((view, v) => (view, v)))
         {
-            await using var writer = await store.OpenViewWriterAsync(definitions, view);
+            await using var writer = (OnlineViewWriter)await store.OpenViewWriterAsync(definitions, view);
             var types = view.Features.Select(f => f.Type.Scalar).ToArray();
             for (long id = 1; id <= entities; id++)
             {
@@ -284,6 +285,7 @@ internal sealed class ServingBenchmark : IBenchmark
             const int count = 512;
             var random = new Random(seed);
             var references = definitions.ResolveReferences(features);
+            var planCache = new ReadPlanCache();
             var grpc = new GetOnlineFeaturesRequest[count];
             var json = new byte[count][];
             var keys = new RedisKey[count][];
@@ -300,7 +302,7 @@ internal sealed class ServingBenchmark : IBenchmark
                 // The exact keys and fields the store reads for this request (one entity set: driver).
                 store[c] = new OnlineReadRequest(definitions, references,
                     new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow);
-                var plan = OnlineReadPlan.Create(store[c], RedisOnlineStore.GetCodec);
+                var plan = OnlineReadPlan.Create(store[c], planCache.For(definitions));
                 var set = plan.EntitySets.Single();
                 keys[c] = plan.RowKeys.Single().Select(k => k!.Value).ToArray();
                 fields = set.Fields;

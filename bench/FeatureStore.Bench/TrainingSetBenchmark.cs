@@ -4,6 +4,7 @@ using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
 using Microsoft.Extensions.Logging;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Bench;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
 using FeatureStore.Core.Loading;
-using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Materializer.Cli;
 
@@ -21,7 +22,7 @@ internal sealed class ApplyCommand : ICliVerb
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var repository = await RepositoryLoader.LoadAsync(parseResult.GetValue(repo) ?? ".", cancellationToken: cancellationToken);
+            var repository = await RepositoryLoader.LoadAsync(parseResult.GetValue(repo) ?? ".", StoreComposition.SourceSchemas, cancellationToken: cancellationToken);
             var registry = FileRegistry.ForConfig(repository.Config, context.LoggerFactory);
             var result = await registry.ApplyAsync(repository.Definitions, cancellationToken);
             var version = result.Version;
@@ -37,21 +38,37 @@ internal sealed class ApplyCommand : ICliVerb
             await context.Output.WriteLineAsync();
             await context.Output.WriteLineAsync($"Applied version {version.Number} (hash {version.ShortHash()}): {DiffFormatter.Summarize(version.Diff)}");
 
-            // Online store: free the Redis data of views removed, turned offline or changed (best effort; see OnlineDataCleanup).
-            if (OnlineDataCleanup.IsNeeded(version.Diff))
+            if (version.Diff.RemovesOnlineData)
             {
-                var (removed, warning) = await OnlineDataCleanup.AfterApplyAsync(repository.Config, version, context.LoggerFactory, cancellationToken);
-                if (removed is not null)
-                {
-                    await context.Output.WriteLineAsync(removed);
-                }
-                if (warning is not null)
-                {
-                    await context.Error.WriteLineAsync(warning);
-                }
+                await RemoveStaleOnlineDataAsync(context, repository.Config, version, cancellationToken);
             }
             return CliApplication.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Frees the online data of views removed, turned offline or changed, right away rather than at the next
+    /// materialization. Best effort: reads never serve such data, and every materialization runs the same cleanup.
+    /// </summary>
+    private static async Task RemoveStaleOnlineDataAsync(CliContext context, RepositoryConfig config, RegistryVersion version, CancellationToken cancellationToken)
+    {
+        string? where = null;
+        try
+        {
+            await using var store = await StoreComposition.OpenOnlineAsync(config, context, cancellationToken, StoreComposition.BestEffort);
+            where = store.Description;
+            var removed = await store.RemoveStaleViewsAsync(version.Definitions, version.Number, cancellationToken);
+            if (removed.Count > 0)
+            {
+                await context.Output.WriteLineAsync($"Removed online data of feature views no longer served as defined: {string.Join(", ", removed)}.");
+            }
+        }
+        catch (StoreUnavailableException ex)
+        {
+            await context.Error.WriteLineAsync(
+                $"warning: could not reach the online store{(where is null ? "" : $" at {where}")} to remove data of removed or changed " +
+                $"feature views ({ex.Message}); reads never serve it, and the next materialize removes it.");
+        }
     }
 }

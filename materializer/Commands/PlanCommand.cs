@@ -20,7 +20,7 @@ internal sealed class PlanCommand : ICliVerb
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var repository = await RepositoryLoader.LoadAsync(parseResult.GetValue(repo) ?? ".", cancellationToken: cancellationToken);
+            var repository = await RepositoryLoader.LoadAsync(parseResult.GetValue(repo) ?? ".", StoreComposition.SourceSchemas, cancellationToken: cancellationToken);
             var registry = FileRegistry.ForConfig(repository.Config, context.LoggerFactory);
             var diff = await registry.PlanAsync(repository.Definitions, cancellationToken);
             if (diff.IsEmpty)

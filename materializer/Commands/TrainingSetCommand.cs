@@ -67,7 +67,7 @@ internal sealed class TrainingSetCommand : ICliVerb
                     .SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                 : definitions.ResolveService(serviceName);
 
-            var store = new DuckDbOfflineStore(logger: context.LoggerFactory.CreateLogger<DuckDbOfflineStore>());
+            var store = StoreComposition.Offline(context);
             var result = await store.WriteTrainingSetAsync(new TrainingSetRequest
             {
                 Definitions = definitions,

@@ -2,7 +2,6 @@ using System.Globalization;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Materialization;
-using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Materializer.Cli;
 using Microsoft.Extensions.Logging;
@@ -23,6 +22,10 @@ internal static class MaterializationRunner
         var now = DateTimeOffset.UtcNow;
         DateTimeOffset? start = startText is null ? null : MaterializationTime.Parse(startText, "--start", now);
         var end = MaterializationTime.Parse(endText, "--end", now);
+        if (start is { } first && end < first)
+        {
+            throw new UserInputException($"--end {end:O} is before --start {first:O}; the window must run forward.");
+        }
         var views = viewsText?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         var config = RepositoryLoader.LoadConfig(repository, new ConfigOverrides(RedisConnectionString: redis));
@@ -31,10 +34,9 @@ internal static class MaterializationRunner
                       ?? throw new UserInputException(
                           $"Nothing has been applied to the registry at {config.RegistryPath}; run 'featurestore apply --repo {repository}' first.");
 
-        await using var store = await RedisOnlineStore.ConnectAsync(
-            config.RedisConnectionString, logger: context.LoggerFactory.CreateLogger<RedisOnlineStore>(), cancellationToken: cancellationToken);
+        await using var store = await StoreComposition.OpenOnlineAsync(config, context, cancellationToken);
         var engine = new MaterializationEngine(
-            store, registry, context.LoggerFactory.CreateLogger<MaterializationEngine>(),
+            store, StoreComposition.Offline(context), registry, context.LoggerFactory.CreateLogger<MaterializationEngine>(),
             new MaterializationOptions { EstimateTotals = context.Interactive });
         var request = new MaterializationRequest
         {
@@ -47,9 +49,17 @@ internal static class MaterializationRunner
             WaitForLock = wait,
         };
 
-        var summaries = context.Interactive
-            ? await TerminalProgress.RunAsync(progress => engine.RunAsync(request, progress, cancellationToken))
-            : await engine.RunAsync(request, null, cancellationToken);
+        IReadOnlyList<ViewMaterializationSummary> summaries;
+        try
+        {
+            summaries = context.Interactive
+                ? await TerminalProgress.RunAsync(progress => engine.RunAsync(request, progress, cancellationToken))
+                : await engine.RunAsync(request, null, cancellationToken);
+        }
+        catch (NotFoundException ex) when (views is not null)
+        {
+            throw new NotFoundException($"{ex.Message} (from --views)");
+        }
 
         if (summaries.Count == 0)
         {

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Materializer.SampleData;
 
@@ -28,9 +29,7 @@ internal static class SampleDataGenerator
         {
             throw new Core.Errors.NotFoundException($"Repository folder '{repositoryFolder}' does not exist.");
         }
-        await using var connection = new DuckDBConnection("DataSource=:memory:");
-        await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "SET TimeZone = 'UTC'", cancellationToken);
+        await using var connection = await DuckDbSession.OpenAsync(cancellationToken: cancellationToken);
         return
         [
             await WriteDriversAsync(connection, root, options, cancellationToken),

@@ -1,10 +1,12 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Online;
+using FeatureStore.Redis;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Health;
-using FeatureStore.Server.Metrics;
 using FeatureStore.Server.OnlineStore;
+using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -64,9 +66,12 @@ public static class ServerHost
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
         services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
-        services.AddSingleton(sp => new RedisConnection(
-            repository.RedisConnectionString, options, sp.GetRequiredService<ILogger<RedisConnection>>()));
-        services.AddSingleton(StoreFactory.CreateOnlineStore);
+        services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
+        {
+            ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
+            CommandTimeout = options.StoreTimeout,
+            ClientName = "featurestore-server",
+        });
         services.AddHostedService<RegistryWatcher>();
         services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
 
@@ -82,8 +87,8 @@ public static class ServerHost
             module.Map(app);
         }
         app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-            "Feature server for project {Project}: HTTP on {Http}, gRPC on {Grpc}, Redis {Redis}.",
-            repository.Project, endpoints.HttpAddress, endpoints.GrpcAddress, app.Services.GetRequiredService<RedisConnection>().Description));
+            "Feature server for project {Project}: HTTP on {Http}, gRPC on {Grpc}, online store {Store}.",
+            repository.Project, endpoints.HttpAddress, endpoints.GrpcAddress, app.Services.GetRequiredService<IOnlineStore>().Description));
         return app;
     }
 

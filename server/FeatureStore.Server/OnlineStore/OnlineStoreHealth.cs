@@ -2,23 +2,23 @@ using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Metrics;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
-using StackExchange.Redis;
+using FeatureStore.Core.Online;
 
 namespace FeatureStore.Server.OnlineStore;
 
 /// <summary>
-/// Pings Redis in the background and publishes the result as the gRPC health status (<c>grpc.health.v1</c>, for the
-/// whole server and for <c>featurestore.v1.FeatureServing</c>): NOT_SERVING while Redis is unreachable, SERVING
-/// again as soon as a ping succeeds. Requests never wait for the probe; it only reports.
+/// Probes the online store in the background and publishes the result as the gRPC health status
+/// (<c>grpc.health.v1</c>, for the whole server and for <c>featurestore.v1.FeatureServing</c>): NOT_SERVING while the
+/// store is unreachable, SERVING again as soon as a probe succeeds. Requests never wait for the probe; it only reports.
 /// </summary>
 public sealed class OnlineStoreHealth(
-    RedisConnection redis,
+    IOnlineStore store,
     HealthServiceImpl health,
     ServingMetrics metrics,
     ServerOptions options,
     ILogger<OnlineStoreHealth> logger) : BackgroundService, IHostedLifecycleService
 {
-    /// <summary>The gRPC service names whose status follows Redis ("" is the whole server).</summary>
+    /// <summary>The gRPC service names whose status follows the online store ("" is the whole server).</summary>
     public static readonly IReadOnlyList<string> ServiceNames = ["", "featurestore.v1.FeatureServing"];
 
     private bool? _serving;
@@ -46,18 +46,8 @@ public sealed class OnlineStoreHealth(
 
     private async Task ProbeAsync()
     {
-        bool reachable;
-        string? failure = null;
-        try
-        {
-            await redis.Multiplexer.GetDatabase().PingAsync().WaitAsync(options.StoreTimeout);
-            reachable = true;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            reachable = false;
-            failure = ex.Message;
-        }
+        var probe = await store.CheckHealthAsync();
+        var reachable = probe.IsHealthy;
         if (_serving == reachable)
         {
             return;
@@ -71,11 +61,11 @@ public sealed class OnlineStoreHealth(
         metrics.SetStoreUp(reachable);
         if (reachable)
         {
-            logger.LogInformation("Redis at {Redis} is reachable: SERVING.", redis.Description);
+            logger.LogInformation("{Health}: SERVING.", probe.Description);
         }
         else
         {
-            logger.LogWarning("Redis at {Redis} is unreachable ({Failure}): NOT_SERVING until it answers again.", redis.Description, failure);
+            logger.LogWarning("{Health}: NOT_SERVING until it answers again.", probe.Description);
         }
     }
 

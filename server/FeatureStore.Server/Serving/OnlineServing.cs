@@ -7,7 +7,6 @@ using FeatureStore.Core.Online;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
-using StackExchange.Redis;
 
 namespace FeatureStore.Server.Serving;
 
@@ -38,7 +37,7 @@ public sealed class OnlineServing(
 
         var storeColumns = keyColumns.ToDictionary(c => c.JoinKey, c => c.Values, StringComparer.Ordinal);
         var storeRequest = new OnlineReadRequest(definitions, features, storeColumns, DateTimeOffset.UtcNow);
-        // Zero rows never reach Redis: answered by the store without being timed as a store read.
+        // Zero rows never reach the store: answered by the store without being timed as a store read.
         var read = rowCount == 0
             ? await store.ReadAsync(storeRequest, cancellationToken)
             : await ReadStoreAsync(storeRequest, cancellationToken);
@@ -51,18 +50,10 @@ public sealed class OnlineServing(
         var succeeded = false;
         try
         {
-            var result = await store.ReadAsync(request, cancellationToken).WaitAsync(options.StoreTimeout, cancellationToken);
+            // The store bounds its own wait (the server's --store-timeout-ms is its command timeout).
+            var result = await store.ReadAsync(request, cancellationToken);
             succeeded = true;
             return result;
-        }
-        catch (TimeoutException ex)
-        {
-            throw new StoreUnavailableException(
-                $"The online store did not answer within {options.StoreTimeout.TotalMilliseconds:0} ms.", ex);
-        }
-        catch (RedisException ex)
-        {
-            throw new StoreUnavailableException($"The online store is unavailable: {ex.Message}", ex);
         }
         finally
         {
@@ -119,10 +110,7 @@ public sealed class OnlineServing(
             : definitions.ResolveReferences(request.Features);
         foreach (var viewName in features.Select(f => f.View).Distinct(StringComparer.Ordinal))
         {
-            if (!definitions.GetFeatureView(viewName).Online)
-            {
-                throw new UserInputException($"Feature view '{viewName}' is offline only (online: false); its features are not served.");
-            }
+            definitions.GetFeatureView(viewName).EnsureServedOnline();
         }
         return features;
     }

@@ -1,3 +1,4 @@
+using FeatureStore.DuckDb;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Registry;
 using FeatureStore.Server;
@@ -35,14 +36,14 @@ public sealed class CatalogHostFixture : IAsyncLifetime
         var sampleData = await CliRunner.RunAsync("sample-data", "--repo", RepositoryFolder, "--drivers", "5", "--customers", "5", "--days", "2");
         Assert.True(sampleData.ExitCode == 0, sampleData.Error);
 
-        var first = await RepositoryLoader.LoadAsync(RepositoryFolder);
+        var first = await RepositoryLoader.LoadAsync(RepositoryFolder, new DuckDbSourceSchemaReader());
         var registry = FileRegistry.ForConfig(first.Config);
         await registry.ApplyAsync(first.Definitions);
 
         var customerYaml = Path.Combine(RepositoryFolder, "customer_profile.yaml");
         await File.WriteAllTextAsync(customerYaml, (await File.ReadAllTextAsync(customerYaml))
             .Replace("description: Customer profile, refreshed daily", "description: Customer profile, refreshed daily at midnight UTC", StringComparison.Ordinal));
-        var second = await RepositoryLoader.LoadAsync(RepositoryFolder);
+        var second = await RepositoryLoader.LoadAsync(RepositoryFolder, new DuckDbSourceSchemaReader());
         var applied = await registry.ApplyAsync(second.Definitions);
         Assert.True(applied.Created && applied.Version.Number == 2, "the second apply should create version 2");
 

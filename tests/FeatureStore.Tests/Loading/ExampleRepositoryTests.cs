@@ -1,3 +1,4 @@
+using FeatureStore.DuckDb;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
 using FeatureStore.Tests.Cli;
@@ -16,7 +17,7 @@ public sealed class ExampleRepositoryTests
             var generated = await CliRunner.RunAsync("sample-data", "--repo", folder, "--drivers", "5", "--customers", "5", "--days", "2");
             Assert.True(generated.ExitCode == 0, generated.Error);
 
-            var loaded = await RepositoryLoader.LoadAsync(folder, null, _ => null, CancellationToken.None);
+            var loaded = await RepositoryLoader.LoadAsync(folder, new DuckDbSourceSchemaReader(), null, _ => null, CancellationToken.None);
 
             var definitions = loaded.Definitions;
             Assert.Equal("driver_ranking", definitions.Project);

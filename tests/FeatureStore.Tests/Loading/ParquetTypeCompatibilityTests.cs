@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Loading;
 

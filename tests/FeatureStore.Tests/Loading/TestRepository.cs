@@ -1,3 +1,4 @@
+using FeatureStore.DuckDb;
 using FeatureStore.Core.Loading;
 using FeatureStore.Tests.Infrastructure;
 
@@ -94,7 +95,7 @@ public sealed class TestRepository : IDisposable
         """;
 
     public Task<LoadedRepository> LoadAsync(ConfigOverrides? overrides = null, IReadOnlyDictionary<string, string>? environment = null) =>
-        RepositoryLoader.LoadAsync(Root, overrides, Environment(environment), CancellationToken.None);
+        RepositoryLoader.LoadAsync(Root, new DuckDbSourceSchemaReader(), overrides, Environment(environment), CancellationToken.None);
 
     public Core.Definitions.RepositoryConfig LoadConfig(ConfigOverrides? overrides = null, IReadOnlyDictionary<string, string>? environment = null) =>
         RepositoryLoader.LoadConfig(Root, overrides, Environment(environment));

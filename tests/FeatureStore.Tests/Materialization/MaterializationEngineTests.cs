@@ -4,6 +4,7 @@ using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Materialization;
 
@@ -279,7 +280,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
 
         Assert.Contains(problem switch
         {
-            "end-before-start" => "before --start",
+            "end-before-start" => "before its start",
             "unknown-view" => "no_such_view",
             "offline-view" => "offline_stats",
             "missing-column" => "trips",

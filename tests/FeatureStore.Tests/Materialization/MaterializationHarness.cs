@@ -1,3 +1,4 @@
+using FeatureStore.DuckDb;
 using System.Globalization;
 using System.Text;
 using FeatureStore.Core.Definitions;
@@ -5,6 +6,7 @@ using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Materialization;
 
@@ -101,7 +103,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     public void RemoveView(string view) => _views.Remove(view);
 
     public MaterializationEngine Engine(RedisOnlineStore? store = null) =>
-        new(store ?? Store, Registry, options: Options);
+        new(store ?? Store, new DuckDbOfflineStore(), Registry, options: Options);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
         DateTimeOffset? start, DateTimeOffset end, string[]? views = null, RedisOnlineStore? store = null,

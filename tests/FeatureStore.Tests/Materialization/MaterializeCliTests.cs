@@ -1,3 +1,4 @@
+using FeatureStore.DuckDb;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Materialization;
@@ -5,6 +6,7 @@ using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Tests.Cli;
 using FeatureStore.Tests.Infrastructure;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Materialization;
 
@@ -138,7 +140,7 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
         var written = await MaterializationHarness.SnapshotAsync(redis.Connection, _project);
 
         // ...then a run that loaded the older version before that apply gets the view's lock.
-        var engine = new MaterializationEngine(new RedisOnlineStore(redis.Connection), registry);
+        var engine = new MaterializationEngine(new RedisOnlineStore(redis.Connection), new DuckDbOfflineStore(), registry);
         var refused = await Assert.ThrowsAsync<UserInputException>(() => engine.RunAsync(new MaterializationRequest
         {
             Definitions = older.Definitions,

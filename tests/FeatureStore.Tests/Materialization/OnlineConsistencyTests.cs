@@ -3,6 +3,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Infrastructure;
 using Xunit.Abstractions;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Materialization;
 

@@ -4,6 +4,7 @@ using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Materialization;
 

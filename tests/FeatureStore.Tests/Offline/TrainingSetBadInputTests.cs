@@ -2,6 +2,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Infrastructure;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Offline;
 

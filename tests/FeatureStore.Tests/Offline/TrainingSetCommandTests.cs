@@ -2,6 +2,7 @@ using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Cli;
 using FeatureStore.Tests.Infrastructure;
 using FeatureStore.Tests.Loading;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Offline;
 
@@ -47,7 +48,7 @@ public sealed class TrainingSetCommandTests : IDisposable
         // 1001 two days later is past the 1-day TTL.
         Assert.Equal([10L, 20L, null, null], table.Rows.Select(r => r[3]));
         Assert.Equal([0.1f, 0.2f, null, null], table.Rows.Select(r => r[4]));
-        var lineage = await TrainingSetLineage.ReadAsync(Out);
+        var lineage = await TrainingSetLineageReader.ReadAsync(Out);
         Assert.Equal(1, lineage.RegistryVersion);
         Assert.False(string.IsNullOrEmpty(lineage.RegistryHash));
         Assert.Equal(["driver_hourly_stats:avg_daily_trips", "driver_hourly_stats:conv_rate"], lineage.Features);
@@ -66,7 +67,7 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Equal(
             ["driver_id", "event_timestamp", "label", "driver_hourly_stats__conv_rate", "driver_hourly_stats__acc_rate", "driver_hourly_stats__avg_daily_trips"],
             table.Columns);
-        Assert.Equal("driver_activity", (await TrainingSetLineage.ReadAsync(Out)).FeatureService);
+        Assert.Equal("driver_activity", (await TrainingSetLineageReader.ReadAsync(Out)).FeatureService);
     }
 
     [Fact]

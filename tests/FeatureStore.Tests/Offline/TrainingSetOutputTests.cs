@@ -1,6 +1,7 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Infrastructure;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Offline;
 
@@ -86,7 +87,7 @@ public sealed class TrainingSetOutputTests
             AsOfCreated = true,
         });
 
-        var lineage = await TrainingSetLineage.ReadAsync(result.OutputPath);
+        var lineage = await TrainingSetLineageReader.ReadAsync(result.OutputPath);
         Assert.Equal(result.Lineage, lineage with { Features = result.Lineage.Features, SourceFiles = result.Lineage.SourceFiles });
         Assert.Equal(7, lineage.RegistryVersion);
         Assert.Equal("sha256:abc123", lineage.RegistryHash);

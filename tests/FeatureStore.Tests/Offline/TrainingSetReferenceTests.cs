@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Offline;
 

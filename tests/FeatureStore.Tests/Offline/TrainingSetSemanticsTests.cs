@@ -1,6 +1,7 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Offline;
 using FeatureStore.Tests.Infrastructure;
+using FeatureStore.DuckDb;
 
 namespace FeatureStore.Tests.Offline;
 

@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Online;
 

@@ -3,6 +3,7 @@ using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
 using FeatureStore.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Online;
 

@@ -3,6 +3,7 @@ using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Online;
 
@@ -265,7 +266,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         // keeps the newer version.
         await (await store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, changed), changed, registryVersion: 3)).DisposeAsync();
         var entry = await redis.Connection.GetDatabase().HashGetAsync(new OnlineKeyLayout(project).ViewsKey, "driver_stats");
-        Assert.Equal($"5:{RedisOnlineStore.GetCodec(changed).Fingerprint}", (string?)entry);
+        Assert.Equal($"5:{FeatureValueCodec.ComputeFingerprint(changed.Features)}", (string?)entry);
     }
 
     [Fact]
@@ -277,7 +278,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         await WriteAsync(store, OnlineTestDefinitions.Set(project, view), view, ([1L], [0.5f, 10L], T, null));
         var views = new OnlineKeyLayout(project).ViewsKey;
         var db = redis.Connection.GetDatabase();
-        await db.HashSetAsync(views, "driver_stats", (long)RedisOnlineStore.GetCodec(view).Fingerprint);
+        await db.HashSetAsync(views, "driver_stats", (long)FeatureValueCodec.ComputeFingerprint(view.Features));
 
         Assert.Empty(await store.RemoveStaleViewsAsync(OnlineTestDefinitions.Set(project, view), registryVersion: 1));
         Assert.Equal(["driver_stats"], await store.RemoveStaleViewsAsync(OnlineTestDefinitions.Set(project, changed), registryVersion: 1));

@@ -1,4 +1,5 @@
 using FeatureStore.Core.Online;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Online;
 

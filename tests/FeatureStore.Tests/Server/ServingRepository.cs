@@ -2,6 +2,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Tests.Infrastructure;
+using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Server;
 
@@ -70,7 +71,7 @@ internal sealed class ServingRepository : IAsyncDisposable
         string view, IReadOnlyDictionary<string, object> keys, IReadOnlyList<object?> values, DateTimeOffset eventTimestamp)
     {
         await using var writer = await Store.OpenViewWriterAsync(Definitions, Definitions.GetFeatureView(view));
-        await writer.WriteRowAsync(writer.KeyEntities.Select(e => keys[e.JoinKey]).ToArray(), values, eventTimestamp);
+        await writer.WriteRowAsync(writer.Layout.KeyEntities.Select(e => keys[e.JoinKey]).ToArray(), values, eventTimestamp);
         await writer.FlushAsync();
     }
 

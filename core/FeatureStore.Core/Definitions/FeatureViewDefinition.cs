@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace FeatureStore.Core.Definitions;
+
+/// <summary>
+/// A group of features read from one source and keyed by one or more entities (several = composite key).
+/// <see cref="Ttl"/> of zero means values never expire.
+/// </summary>
+public sealed record FeatureViewDefinition
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Entities { get; init; }
+    public required string Source { get; init; }
+    public TimeSpan Ttl { get; init; }
+    public bool Online { get; init; } = true;
+    public string? Owner { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public required IReadOnlyList<FeatureDefinition> Features { get; init; }
+
+    [JsonIgnore]
+    public SourceLocation? Location { get; init; }
+
+    public FeatureDefinition? FindFeature(string name) => Features.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>The one error for reading, writing or materializing a view that is not served online.</summary>
+    public void EnsureServedOnline()
+    {
+        if (!Online)
+        {
+            throw new Errors.UserInputException(
+                $"Feature view '{Name}' is offline only (online: false): it is never materialized, written or served online.");
+        }
+    }
+}

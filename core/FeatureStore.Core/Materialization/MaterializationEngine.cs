@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Offline;
+using FeatureStore.Core.Online;
+using FeatureStore.Core.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FeatureStore.Core.Materialization;
+
+/// <summary>
+/// Loads the latest feature values into the online store. Per online view: the offline store selects the latest row
+/// per key in the window (<see cref="IOfflineStore.PrepareLatestRowsAsync"/>), the rows stream on to the online
+/// store's compare-and-set writer (<see cref="IOnlineViewWriter"/>), so memory stays flat whatever the row count;
+/// the view's watermark is recorded in the registry only after the online store confirmed every row. Everything that
+/// can be checked before writing (views, times, sources, locks) is checked first, so bad input writes nothing.
+/// </summary>
+public sealed class MaterializationEngine
+{
+    private readonly IOnlineStore _store;
+    private readonly IOfflineStore _offline;
+    private readonly IRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly MaterializationOptions _options;
+    private readonly TimeProvider _time;
+
+    public MaterializationEngine(
+        IOnlineStore store, IOfflineStore offline, IRegistry registry, ILogger<MaterializationEngine>? logger = null,
+        MaterializationOptions? options = null, TimeProvider? time = null)
+    {
+        _store = store;
+        _offline = offline;
+        _registry = registry;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _options = options ?? new MaterializationOptions();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Runs the request; returns one summary per selected view, in definition order.</summary>
+    public async Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
+        MaterializationRequest request, IProgress<MaterializationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var definitions = request.Definitions;
+        var views = SelectViews(definitions, request.Views);
+        if (request.Start is { } requestedStart && request.End < requestedStart)
+        {
+            throw new UserInputException(
+                $"The window's end {request.End:O} is before its start {requestedStart:O}; the window must run forward.");
+        }
+        var states = (await _registry.GetMaterializationStateAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.View, StringComparer.Ordinal);
+
+        var plans = new List<ViewPlan>();
+        var locks = new List<IAsyncDisposable>();
+        var writers = new Dictionary<string, IOnlineViewWriter>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var view in views)
+            {
+                states.TryGetValue(view.Name, out var state);
+                plans.Add(await PlanViewAsync(definitions, view, request, state, cancellationToken).ConfigureAwait(false));
+            }
+            foreach (var plan in plans.Where(p => p.SkippedReason is null))
+            {
+                locks.Add(await _store.AcquireMaterializationLockAsync(
+                    definitions.Project, plan.View.Name, _options, request.WaitForLock, cancellationToken).ConfigureAwait(false));
+            }
+            // Data of views no longer served (removed, offline, schema changed) must not linger.
+            await _store.RemoveStaleViewsAsync(definitions, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+            // Every view is recorded before any is written, so a view a newer registry version owns refuses the run
+            // while nothing has been written yet.
+            foreach (var plan in plans.Where(p => p.SkippedReason is null))
+            {
+                writers[plan.View.Name] = await _store.OpenViewWriterAsync(
+                    definitions, plan.View, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+            }
+
+            var summaries = new List<ViewMaterializationSummary>();
+            for (var i = 0; i < plans.Count; i++)
+            {
+                var plan = plans[i];
+                if (plan.SkippedReason is not null)
+                {
+                    _logger.LogInformation("Skipped {View}: {Reason}", plan.View.Name, plan.SkippedReason);
+                    summaries.Add(new ViewMaterializationSummary(
+                        plan.View.Name, plan.Start, plan.End, 0, 0, TimeSpan.Zero, plan.State?.Watermark, plan.SkippedReason));
+                    continue;
+                }
+                summaries.Add(await MaterializeViewAsync(writers[plan.View.Name], plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
+            }
+            return summaries;
+        }
+        finally
+        {
+            foreach (var writer in writers.Values)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var held in locks)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+            foreach (var plan in plans)
+            {
+                if (plan.Scan is not null)
+                {
+                    await plan.Scan.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static IReadOnlyList<FeatureViewDefinition> SelectViews(DefinitionSet definitions, IReadOnlyList<string>? names)
+    {
+        if (names is null || names.Count == 0)
+        {
+            return definitions.FeatureViews.Where(v => v.Online).ToArray();
+        }
+        var selected = new List<FeatureViewDefinition>();
+        var unknown = names.Where(n => definitions.FeatureViews.All(v => v.Name != n)).ToArray();
+        if (unknown.Length > 0)
+        {
+            var known = string.Join(", ", definitions.FeatureViews.Select(v => v.Name));
+            throw new NotFoundException(
+                $"Unknown feature view{(unknown.Length == 1 ? "" : "s")} {string.Join(", ", unknown.Select(n => $"'{n}'"))} " +
+                $"requested for materialization; the applied registry has: {(known.Length == 0 ? "(none)" : known)}.");
+        }
+        foreach (var view in definitions.FeatureViews.Where(v => names.Contains(v.Name)))
+        {
+            view.EnsureServedOnline();
+            selected.Add(view);
+        }
+        return selected;
+    }
+
+    private async Task<ViewPlan> PlanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, MaterializationRequest request,
+        ViewMaterializationState? state, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? start;
+        if (request.Start is { } explicitStart)
+        {
+            start = explicitStart;
+        }
+        else if (state?.Watermark is { } watermark)
+        {
+            start = watermark;
+            if (watermark >= request.End)
+            {
+                return new ViewPlan(view, null, start, request.End, state, $"already materialized up to {watermark:O}");
+            }
+        }
+        else
+        {
+            start = view.Ttl > TimeSpan.Zero ? request.End - view.Ttl : null;
+        }
+        var scan = await _offline.PrepareLatestRowsAsync(
+            new LatestRowsRequest(definitions, view, request.RepositoryRoot, start, request.End), cancellationToken).ConfigureAwait(false);
+        return new ViewPlan(view, scan, start, request.End, state, null);
+    }
+
+    private async Task<ViewMaterializationSummary> MaterializeViewAsync(
+        IOnlineViewWriter writer, ViewPlan plan, int index, int count,
+        IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var view = plan.View;
+        var startedAt = _time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        _logger.LogInformation("Materializing {View} from {Start} to {End}", view.Name, plan.Start?.ToString("O") ?? "the earliest data", plan.End.ToString("O"));
+
+        long? estimate = null;
+        if (_options.EstimateTotals)
+        {
+            estimate = await plan.Scan!.EstimateRowsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Selecting, 0, estimate, clock.Elapsed));
+
+        var scan = plan.Scan!;
+        long rows = 0;
+        var selectionTime = TimeSpan.Zero;
+        var lastReport = clock.Elapsed;
+        while (true)
+        {
+            var more = await scan.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (rows == 0)
+            {
+                selectionTime = clock.Elapsed;
+            }
+            if (!more)
+            {
+                break;
+            }
+            var pending = writer.WriteAsync(scan.Current, cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                await pending.ConfigureAwait(false);
+            }
+            rows++;
+            if ((rows & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (progress is not null && clock.Elapsed - lastReport >= _options.ProgressInterval)
+                {
+                    lastReport = clock.Elapsed;
+                    progress.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Writing, writer.RowsConfirmed, estimate, clock.Elapsed));
+                }
+            }
+        }
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        clock.Stop();
+
+        // Every row is in the online store: only now may the watermark move (never backwards).
+        var watermark = plan.State?.Watermark is { } previous && previous > plan.End ? previous : plan.End;
+        await _registry.RecordMaterializationAsync(
+            new ViewMaterializationState(view.Name, watermark, startedAt, plan.Start, plan.End, rows, clock.Elapsed),
+            cancellationToken).ConfigureAwait(false);
+        progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Done, rows, estimate ?? rows, clock.Elapsed));
+        var summary = new ViewMaterializationSummary(
+            view.Name, plan.Start, plan.End, rows, writer.RowsWritten, clock.Elapsed, watermark, SelectionTime: selectionTime);
+        _logger.LogInformation(
+            "Materialized {View}: {Rows} rows selected ({SelectionMs} ms selecting before the first row), {Written} written, in {DurationMs} ms ({RowsPerSecond:0} rows/s); watermark {Watermark}",
+            view.Name, rows, (long)selectionTime.TotalMilliseconds, writer.RowsWritten, (long)clock.Elapsed.TotalMilliseconds, summary.RowsPerSecond, watermark.ToString("O"));
+        return summary;
+    }
+
+    private sealed record ViewPlan(
+        FeatureViewDefinition View, ILatestRowScan? Scan, DateTimeOffset? Start, DateTimeOffset End,
+        ViewMaterializationState? State, string? SkippedReason);
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Offline;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace FeatureStore.DuckDb;
+
+/// <summary>
+/// The offline store on embedded DuckDB: one SQL statement per training set over <c>read_parquet</c>, streamed by
+/// DuckDB straight into the output Parquet file (no row passes through .NET), spilling to disk past its memory limit.
+/// The output is written to a hidden temporary file beside the target and renamed, so a failure leaves no file.
+/// </summary>
+public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILogger<DuckDbOfflineStore>? logger = null) : IOfflineStore
+{
+    private readonly OfflineStoreOptions _options = options ?? OfflineStoreOptions.Default;
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public async Task<ILatestRowScan> PrepareLatestRowsAsync(LatestRowsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await DuckDbLatestRowScan.PrepareAsync(request, _options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TrainingSetResult> WriteTrainingSetAsync(TrainingSetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stopwatch = Stopwatch.StartNew();
+        var createdAt = DateTimeOffset.UtcNow;
+        if (string.IsNullOrWhiteSpace(request.EntityFile) || string.IsNullOrWhiteSpace(request.OutputPath))
+        {
+            throw new UserInputException("Both an entity file and an output path are required.");
+        }
+        var entityPath = Path.GetFullPath(request.EntityFile);
+        var outputPath = Path.GetFullPath(request.OutputPath);
+        if (!File.Exists(entityPath))
+        {
+            throw new NotFoundException($"Entity file '{entityPath}' does not exist.");
+        }
+        if (string.Equals(entityPath, outputPath, StringComparison.Ordinal))
+        {
+            throw new UserInputException($"The output path '{outputPath}' is the entity file itself; choose another.");
+        }
+        var isCsv = Path.GetExtension(entityPath).ToLowerInvariant() switch
+        {
+            ".parquet" or ".pq" => false,
+            ".csv" => true,
+            var other => throw new UserInputException($"Entity file '{entityPath}' must be Parquet (.parquet) or CSV (.csv), not '{other}'."),
+        };
+
+        var ownsTempDirectory = _options.TempDirectory is null;
+        var tempDirectory = _options.TempDirectory ?? Path.Combine(Path.GetTempPath(), $"featurestore-duckdb-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(tempDirectory);
+        var outputDirectory = Path.GetDirectoryName(outputPath)!;
+        var tempOutput = Path.Combine(outputDirectory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            await using var connection = await DuckDbSession.OpenAsync(
+                _options with { MemoryLimit = _options.MemoryLimit ?? DuckDbSession.HalfOfAvailableMemory() }, tempDirectory, cancellationToken);
+
+            var entityParquet = isCsv
+                ? await ConvertCsvAsync(connection, request, entityPath, tempDirectory, cancellationToken)
+                : entityPath;
+            IReadOnlyList<ColumnInfo> entityColumns;
+            try
+            {
+                entityColumns = await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
+                    new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw new UserInputException($"Cannot read entity file '{entityPath}' as Parquet: {DuckDbMessages.Trim(ex.Message)}", ex);
+            }
+
+            var planned = await TrainingSetPlanner.PlanAsync(connection, request, entityColumns, entityPath, cancellationToken);
+            var rowCount = await DuckDbCommands.ScalarAsync<long>(connection, "SELECT count(*) FROM read_parquet($entities)",
+                new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            var lineage = new TrainingSetLineage
+            {
+                RegistryVersion = request.RegistryVersion,
+                RegistryHash = request.RegistryHash,
+                FeatureService = request.FeatureService,
+                Features = planned.Plan.Features.Select(f => f.Reference.ToString()).ToArray(),
+                SourceFiles = planned.SourceFiles,
+                EntityFile = entityPath,
+                EntityFileSha256 = await HashFileAsync(entityPath, cancellationToken),
+                RowCount = rowCount,
+                CreatedAt = createdAt,
+                TimestampColumn = request.TimestampColumn,
+                FullFeatureNames = request.FullFeatureNames,
+                AsOfCreated = request.AsOfCreated,
+            };
+
+            var metadata = lineage.ToKeyValueMetadata();
+            var parameters = new Dictionary<string, object?>
+            {
+                [TrainingSetSql.EntitiesParameter] = entityParquet,
+                ["out"] = tempOutput,
+            };
+            for (var i = 0; i < planned.Plan.Views.Count; i++)
+            {
+                parameters[TrainingSetSql.FilesParameter(i)] = planned.Plan.Views[i].Files.ToList();
+            }
+            for (var i = 0; i < metadata.Count; i++)
+            {
+                parameters[$"kv{i}"] = metadata[i].Value;
+            }
+            var query = TrainingSetSql.Build(planned.Plan);
+            var copy = $"COPY (\n{query}\n) TO $out (FORMAT PARQUET, KV_METADATA {{{string.Join(", ", metadata.Select((kv, i) => $"{SqlIdentifier.Quote(kv.Key)}: $kv{i}"))}}})";
+            _logger.LogDebug("Training set query:\n{Sql}", copy);
+            try
+            {
+                await DuckDbCommands.ExecuteAsync(connection, copy, parameters, cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw MapQueryFailure(ex, tempOutput, tempDirectory, cancellationToken);
+            }
+
+            File.Move(tempOutput, outputPath, overwrite: true);
+            stopwatch.Stop();
+            _logger.LogInformation("Wrote training set {Path}: {Rows} rows, {Columns} columns in {Elapsed}",
+                outputPath, rowCount, planned.Plan.OutputColumns.Count, stopwatch.Elapsed);
+            return new TrainingSetResult(outputPath, rowCount, planned.Plan.OutputColumns, stopwatch.Elapsed, lineage);
+        }
+        catch
+        {
+            TryDelete(tempOutput);
+            throw;
+        }
+        finally
+        {
+            if (ownsTempDirectory)
+            {
+                try { Directory.Delete(tempDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a CSV entity file strictly (header row, comma, double quotes) into a Parquet file in the temp folder,
+    /// keeping row order, so the join has one input format and a row number. Join-key columns are read as their
+    /// declared type (so ids like 007 stay text when the entity says string).
+    /// </summary>
+    private static async Task<string> ConvertCsvAsync(
+        DuckDBConnection connection, TrainingSetRequest request, string entityPath, string tempDirectory, CancellationToken cancellationToken)
+    {
+        const string options = "header = true, delim = ',', quote = '\"', escape = '\"', skip = 0, strict_mode = true";
+        var parameters = new Dictionary<string, object?> { ["entities"] = entityPath };
+        try
+        {
+            var detected = await DuckDbCommands.DescribeAsync(connection, $"read_csv($entities, {options})", parameters, cancellationToken);
+            var keyTypes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var view in request.Features.Select(f => f.View).Distinct().Select(request.Definitions.GetFeatureView))
+            {
+                foreach (var entity in request.Definitions.EntitiesOf(view))
+                {
+                    var column = detected.FirstOrDefault(c => c.Name == entity.JoinKey)
+                        ?? detected.FirstOrDefault(c => string.Equals(c.Name, entity.JoinKey, StringComparison.OrdinalIgnoreCase));
+                    if (column is not null && !entity.ValueType.IsList)
+                    {
+                        keyTypes[column.Name] = DuckDbTypes.SqlType(entity.ValueType);
+                    }
+                }
+            }
+            var types = keyTypes.Count == 0
+                ? ""
+                : $", types = {{{string.Join(", ", keyTypes.Select(kv => $"{SqlIdentifier.Literal(kv.Key)}: {SqlIdentifier.Literal(kv.Value)}"))}}}";
+            var converted = Path.Combine(tempDirectory, "entities.parquet");
+            parameters["out"] = converted;
+            await DuckDbCommands.ExecuteAsync(connection,
+                $"COPY (SELECT * FROM read_csv($entities, {options}{types})) TO $out (FORMAT PARQUET)", parameters, cancellationToken);
+            return converted;
+        }
+        catch (DuckDBException ex)
+        {
+            throw new UserInputException($"Cannot read entity file '{entityPath}' as CSV (a header row, comma-separated, double quotes): {DuckDbMessages.Trim(ex.Message)}", ex);
+        }
+    }
+
+    private static Exception MapQueryFailure(DuckDBException ex, string tempOutput, string tempDirectory, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || ex.ErrorType == DuckDBErrorType.Interrupt)
+        {
+            return new OperationCanceledException("Training set cancelled.", ex, cancellationToken);
+        }
+        if (ex.ErrorType == DuckDBErrorType.OutOfMemory)
+        {
+            return new StoreUnavailableException(
+                $"DuckDB ran out of memory building the training set; raise the memory limit or free space in '{tempDirectory}' for spilling.", ex);
+        }
+        if (ex.ErrorType == DuckDBErrorType.Io && (ex.Message.Contains(tempOutput, StringComparison.Ordinal) || ex.Message.Contains(tempDirectory, StringComparison.Ordinal)))
+        {
+            return new StoreUnavailableException($"Cannot write the training set: {DuckDbMessages.Trim(ex.Message)}", ex);
+        }
+        return new UserInputException($"Building the training set failed: {DuckDbMessages.Trim(ex.Message)}", ex);
+    }
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,38 @@
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Offline;
+
+namespace FeatureStore.DuckDb;
+
+/// <summary>
+/// A validated training-set request turned into SQL fragments: every name checked against the actual files,
+/// every identifier quoted, every timestamp normalized to naive UTC. <see cref="TrainingSetSql"/> renders it.
+/// </summary>
+internal sealed record TrainingSetPlan(
+    IReadOnlyList<string> EntityColumns,
+    string EntityTimestampSql,
+    IReadOnlyList<ViewJoinPlan> Views,
+    IReadOnlyList<OutputFeature> Features,
+    bool AsOfCreated)
+{
+    /// <summary>Output column names, entity columns first, then features in request order.</summary>
+    public IReadOnlyList<string> OutputColumns => [.. EntityColumns, .. Features.Select(f => f.OutputName)];
+}
+
+/// <summary>How one feature view joins: its files, keys (entity side and source side), timestamps.</summary>
+internal sealed record ViewJoinPlan(
+    FeatureViewDefinition View,
+    SourceDefinition Source,
+    IReadOnlyList<string> Files,
+    IReadOnlyList<KeyJoinPlan> Keys,
+    string EventTimestampSql,
+    string? CreatedTimestampSql);
+
+/// <summary>One join key: the entity file's column, the source's column, and the declared type both are cast to.</summary>
+internal sealed record KeyJoinPlan(string JoinKey, string EntityColumnSql, string SourceColumnSql, string SqlType);
+
+/// <summary>
+/// One requested feature: its position in the request, which view (index into the plan's views), its source column,
+/// type and output name.
+/// </summary>
+internal sealed record OutputFeature(int Position, FeatureReference Reference, int ViewIndex, string SourceColumnSql, string SqlType, string OutputName);

@@ -1,0 +1,67 @@
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Online;
+namespace FeatureStore.Redis;
+
+/// <summary>
+/// The server-side compare-and-set that makes online writes monotonic: per key, the stored version of the view
+/// (event timestamp, then created timestamp, read from the 16-byte header of <see cref="StoredViewValue"/>) is
+/// compared with the new one and the value is written only when the new one is not older, so re-running an old
+/// window or racing materializations never move an entity back in time. A value identical to the stored one is not
+/// written again (re-running a window costs Redis reads, not writes); the same version with other bytes (a corrected
+/// source) replaces it. The key expiry only ever grows: to event + TTL of the freshest view (a TTL raised in the
+/// definitions extends it on the next run); a view without TTL uses <see cref="NeverMillis"/> (9999-12-31), so every
+/// key written has an expiry and "no expiry" means "just created". That makes a new key (the common case) two
+/// commands: HSETNX, then PEXPIREAT NX.
+/// Many keys per call amortize dispatch; the caller keeps all keys of one call in one hash slot.
+/// KEYS: entity hashes. ARGV[1]: view field; then per key i: ARGV[2i] the stored value, ARGV[2i+1] its expiry
+/// (Unix ms). Returns how many keys were written (changed). Needs Redis 7.0+ (PEXPIREAT NX/GT).
+/// </summary>
+public static class OnlineWriteScript
+{
+    /// <summary>The expiry of keys whose views have no TTL: 9999-12-31T23:59:59.999Z, i.e. never.</summary>
+    public const long NeverMillis = 253402300799999;
+
+    public const string Source = """
+        local field = ARGV[1]
+        local written = 0
+        for i = 1, #KEYS do
+          local key = KEYS[i]
+          local value = ARGV[2 * i]
+          local at = ARGV[2 * i + 1]
+          if redis.call('HSETNX', key, field, value) == 1 then
+            if redis.call('PEXPIREAT', key, at, 'NX') == 0 then redis.call('PEXPIREAT', key, at, 'GT') end
+            written = written + 1
+          else
+            local cur = redis.call('HGET', key, field)
+            local write = true
+            if string.len(cur) >= 16 then
+              local e, c = struct.unpack('>i8>i8', value)
+              local se, sc = struct.unpack('>i8>i8', cur)
+              if se > e or (se == e and sc > c) then write = false end
+            end
+            if write then
+              if cur ~= value then
+                redis.call('HSET', key, field, value)
+                written = written + 1
+              end
+              local expires = redis.call('PEXPIRETIME', key)
+              if expires == -1 or expires < tonumber(at) then redis.call('PEXPIREAT', key, at) end
+            end
+          end
+        end
+        return written
+        """;
+
+    /// <summary>The expiry argument for a row: event + TTL in Unix ms, rounded up (the TTL bound is inclusive).</summary>
+    public static long ExpiryMillis(long eventMicros, long ttlMicros)
+    {
+        if (ttlMicros <= 0)
+        {
+            return NeverMillis;
+        }
+        var micros = eventMicros + ttlMicros;
+        var millis = micros / 1000 + (micros % 1000 > 0 ? 1 : 0);
+        return Math.Clamp(millis, 1, NeverMillis);
+    }
+}

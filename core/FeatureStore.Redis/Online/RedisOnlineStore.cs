@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Materialization;
+using FeatureStore.Core.Online;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace FeatureStore.Redis;
+
+/// <summary>
+/// The Redis online store: one hash per entity key holding every view of that entity set (layout in
+/// <see cref="OnlineKeyLayout"/>), values in <see cref="FeatureValueCodec"/> encoding. Reads of N entities x M views
+/// are one pipelined round trip; writes go through <see cref="OnlineViewWriter"/> (a compare-and-set script, many
+/// keys per call). Shares one multiplexer; owns it only when created by <see cref="ConnectAsync"/>.
+/// </summary>
+public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
+{
+    private readonly bool _ownsConnection;
+    private readonly ILogger _logger;
+    private readonly ReadPlanCache _plans = new();
+    private byte[]? _scriptSha;
+
+    /// <summary>A store over a multiplexer the caller owns (and configured: see <see cref="RedisConnectionFactory"/>).</summary>
+    public RedisOnlineStore(IConnectionMultiplexer connection, RedisOnlineStoreOptions? options = null, ILogger? logger = null)
+        : this(connection, options ?? new RedisOnlineStoreOptions(), logger ?? NullLogger.Instance, ownsConnection: false)
+    {
+    }
+
+    private RedisOnlineStore(IConnectionMultiplexer connection, RedisOnlineStoreOptions options, ILogger logger, bool ownsConnection)
+    {
+        Connection = connection;
+        Options = options;
+        _logger = logger;
+        _ownsConnection = ownsConnection;
+        Description = RedisConnectionFactory.Describe(connection);
+    }
+
+    internal IConnectionMultiplexer Connection { get; }
+
+    internal RedisOnlineStoreOptions Options { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>The endpoints, host:port only (never the password or the rest of the connection string).</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// Connects with bounded timeouts and <c>abortConnect=false</c>, so an unreachable Redis does not fail here but
+    /// reconnects by itself; operations meanwhile fail with <see cref="StoreUnavailableException"/> within bounds.
+    /// A malformed connection string is a <see cref="UserInputException"/> that never repeats the string.
+    /// </summary>
+    public static async Task<RedisOnlineStore> ConnectAsync(
+        string connectionString, RedisOnlineStoreOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RedisOnlineStoreOptions();
+        var configuration = RedisConnectionFactory.Configure(connectionString, options);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new RedisOnlineStore(connection, options, logger ?? NullLogger.Instance, ownsConnection: true);
+    }
+
+    public async Task<OnlineReadResult> ReadAsync(OnlineReadRequest request, CancellationToken cancellationToken = default)
+    {
+        var plan = OnlineReadPlan.Create(request, _plans.For(request.Definitions));
+        var rows = plan.RowCount;
+        var sets = plan.EntitySets;
+        var replies = new Task<RedisValue[]>[sets.Count][];
+        if (rows > 0 && sets.Count > 0)
+        {
+            if (!Connection.IsConnected)
+            {
+                // Fail fast: a server answers UNAVAILABLE now rather than queueing requests for a dead Redis.
+                throw RedisRetry.Unavailable(Connection, "not connected",
+                    new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "not connected", null, CommandStatus.Unknown));
+            }
+            var database = Connection.GetDatabase();
+            var batch = database.CreateBatch();
+            var all = new List<Task>(rows * sets.Count);
+            for (var s = 0; s < sets.Count; s++)
+            {
+                var set = sets[s];
+                replies[s] = new Task<RedisValue[]>[rows];
+                for (var row = 0; row < rows; row++)
+                {
+                    if (plan.RowKeys[s][row] is { } key)
+                    {
+                        var task = batch.HashGetAsync(key, set.Fields);
+                        replies[s][row] = task;
+                        all.Add(task);
+                    }
+                }
+            }
+            batch.Execute();
+            try
+            {
+                await AllRepliesAsync(all, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The pending replies fault later; observe them so nothing is reported as unobserved.
+                _ = Task.WhenAll(all).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                throw RedisRetry.Unavailable(Connection, $"the online read did not complete within {Options.CommandTimeout.TotalSeconds:0.#} s", ex);
+            }
+        }
+        return plan.BuildResult(replies, request.ReadTime, _logger);
+    }
+
+    /// <summary>
+    /// Waits for every reply of a pipelined read, within <see cref="RedisOnlineStoreOptions.CommandTimeout"/>. Replies on
+    /// one connection complete in order, so waiting for the last one is enough when all went to one server; that
+    /// saves Task.WhenAll's wake-up per reply (StackExchange.Redis completes each reply's task on the thread pool).
+    /// Anything still pending (several servers) or failed is then awaited as a whole, which rethrows the first error.
+    /// </summary>
+    private async Task AllRepliesAsync(List<Task> replies, CancellationToken cancellationToken)
+    {
+        if (replies.Count == 0)
+        {
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        await replies[^1].WaitAsync(Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var reply in replies)
+        {
+            if (!reply.IsCompletedSuccessfully)
+            {
+                var left = Options.CommandTimeout - Stopwatch.GetElapsedTime(started);
+                await Task.WhenAll(replies).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a writer for one view's rows (the materializer's write path). Loads the write script and records the
+    /// view's schema fingerprint and <paramref name="registryVersion"/> in the project's view list, so later cleanups
+    /// know which fields exist. Refuses (<see cref="UserInputException"/>) when a newer registry version recorded the
+    /// view with another schema: this run's bytes would read as NOT_FOUND there, so it must not replace that data.
+    /// </summary>
+    public async Task<IOnlineViewWriter> OpenViewWriterAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, long registryVersion = 0, CancellationToken cancellationToken = default)
+    {
+        if (!definitions.FeatureViews.Contains(view))
+        {
+            throw new NotFoundException($"Unknown feature view '{view.Name}'.");
+        }
+        view.EnsureServedOnline();
+        var layout = new OnlineKeyLayout(definitions.Project);
+        var keys = layout.ForView(definitions, view);
+        var codec = _plans.For(definitions).Codec(view);
+        var sha = await LoadScriptAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await RunWithRetryAsync(
+            _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RegisterScript, [layout.ViewsKey],
+                [view.Name, registryVersion, codec.Fingerprint]),
+            $"record of view '{view.Name}'", cancellationToken).ConfigureAwait(false);
+        if (answer.Resp2Type != ResultType.Integer)
+        {
+            ViewRecord.TryParse((RedisValue)answer, out var newer);
+            throw new UserInputException(
+                $"Feature view '{view.Name}' was last materialized by registry version {newer.Version} with another schema; this run " +
+                $"uses version {registryVersion}, so its values would not be served. Run materialize again with the current registry.");
+        }
+        return new OnlineViewWriter(this, keys, codec, LatestRowLayout.For(definitions, view), sha);
+    }
+
+    /// <summary>
+    /// Deletes the online data of views that are no longer served: recorded views that are absent from
+    /// <paramref name="current"/>, not online, or whose feature schema changed (old bytes would never decode).
+    /// Entries recorded by a registry version newer than <paramref name="registryVersion"/> are left alone: that
+    /// version, not this caller's, decides what they are. Returns the names of the views removed. Safe to run repeatedly.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveStaleViewsAsync(
+        DefinitionSet current, long registryVersion = 0, CancellationToken cancellationToken = default)
+    {
+        var layout = new OnlineKeyLayout(current.Project);
+        var recorded = await RunWithRetryAsync(
+            _ => Connection.GetDatabase().HashGetAllAsync(layout.ViewsKey), "read of the view list", cancellationToken).ConfigureAwait(false);
+        var stale = new List<HashEntry>();
+        foreach (var entry in recorded)
+        {
+            var name = (string)entry.Name!;
+            if (!ViewRecord.TryParse(entry.Value, out var record))
+            {
+                _logger.LogWarning("View list entry of {View} is not understood ({Entry}); its data is treated as stale.", name, (string?)entry.Value);
+                stale.Add(entry);
+                continue;
+            }
+            if (record.Version > registryVersion)
+            {
+                _logger.LogDebug("View {View} was recorded by registry version {Recorded}, newer than {Mine}; left alone.", name, record.Version, registryVersion);
+                continue;
+            }
+            var view = current.FeatureViews.FirstOrDefault(v => v.Name == name);
+            if (view is null || !view.Online || FeatureValueCodec.ComputeFingerprint(view.Features) != record.Fingerprint)
+            {
+                stale.Add(entry);
+            }
+        }
+        if (stale.Count == 0)
+        {
+            return [];
+        }
+        var names = stale.Select(e => (string)e.Name!).ToArray();
+        _logger.LogInformation("Removing online data of views no longer served as defined: {Views}", string.Join(", ", names));
+        await RemoveViewFieldsAsync(current.Project, names, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in stale)
+        {
+            // Only if nobody recorded the view again meanwhile (a newer version starting to write it).
+            await RunWithRetryAsync(
+                _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RemoveIfUnchangedScript, [layout.ViewsKey], [entry.Name, entry.Value]),
+                "update of the view list", cancellationToken).ConfigureAwait(false);
+        }
+        return names;
+    }
+
+    /// <summary>
+    /// Deletes the fields of <paramref name="views"/> from every entity hash of the project: SCAN by the project's
+    /// key pattern on every primary, HDEL in pipelined pages. Hashes left empty disappear. Returns fields deleted.
+    /// </summary>
+    internal async Task<long> RemoveViewFieldsAsync(string project, IReadOnlyCollection<string> views, CancellationToken cancellationToken = default)
+    {
+        if (views.Count == 0)
+        {
+            return 0;
+        }
+        var layout = new OnlineKeyLayout(project);
+        var fields = views.Select(OnlineKeyLayout.ViewField).ToArray();
+        return await RunWithRetryAsync(async _ =>
+        {
+            long deleted = 0;
+            var database = Connection.GetDatabase();
+            foreach (var server in Connection.GetServers().Where(s => !s.IsReplica))
+            {
+                var page = new List<Task<long>>(Options.ScanPageSize);
+                await foreach (var key in server.KeysAsync(database.Database, layout.EntityKeyPattern, Options.ScanPageSize)
+                                   .WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(database.HashDeleteAsync(key, fields));
+                    if (page.Count >= Options.ScanPageSize)
+                    {
+                        deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Sum();
+                        page.Clear();
+                    }
+                }
+                deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Sum();
+            }
+            return deleted;
+        }, $"removal of views {string.Join(", ", views)}", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IAsyncDisposable> AcquireMaterializationLockAsync(
+        string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
+        await MaterializationLock.AcquireAsync(this, new OnlineKeyLayout(project), view, options, wait, _logger, cancellationToken).ConfigureAwait(false);
+
+    public async Task<OnlineStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await Connection.GetDatabase().PingAsync().WaitAsync(Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return new OnlineStoreHealth(true, $"Redis at {Description} answers", clock.Elapsed);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            return new OnlineStoreHealth(false, $"Redis at {Description} is unreachable: {RedisRetry.ShortReason(ex)}");
+        }
+    }
+
+    internal Task<T> RunWithRetryAsync<T>(
+        Func<int, Task<T>> operation, string what, CancellationToken cancellationToken, RetryWarningGate? warnings = null) =>
+        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings);
+
+    /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
+    internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
+    {
+        if (_scriptSha is { } known && !reload)
+        {
+            return known;
+        }
+        var sha = await RunWithRetryAsync(async _ =>
+        {
+            byte[]? loaded = null;
+            var servers = Connection.GetServers().Where(s => !s.IsReplica).ToArray();
+            if (servers.Length == 0)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis server is known", null, CommandStatus.Unknown);
+            }
+            foreach (var server in servers)
+            {
+                loaded = await server.ScriptLoadAsync(OnlineWriteScript.Source).ConfigureAwait(false);
+            }
+            return loaded!;
+        }, "load of the write script", cancellationToken).ConfigureAwait(false);
+        _scriptSha = sha;
+        return sha;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
