@@ -24,8 +24,8 @@ namespace FeatureStore.Bench;
 /// process of its own. For 1 x 50 and 100 x 50 features, sequential and with 16 requests in flight, it measures
 /// p50, p99 and throughput of gRPC and HTTP lookups, of the raw baseline (the same keys and fields read with one
 /// pipelined StackExchange.Redis batch from this process), of the store read alone (the server's read code run in
-/// this process) and of an empty call to the same server (gRPC health Check, GET /health), then prints BENCHMARKS.md's ratio: lookup p50 / (empty call p50 + raw Redis p50), target
-/// &lt;= 1.3, plus the targets (gRPC p99 &lt;= 1 ms for 1 x 50 and &lt;= 5 ms for 100 x 50 sequential).
+/// this process) and of an empty call to the same server (gRPC health Check, GET /health), then prints the serving
+/// ratio of docs/performance.md: lookup p50 / (empty call p50 + raw Redis p50), target &lt;= 1.3, plus the targets (gRPC p99 &lt;= 1 ms for 1 x 50 and &lt;= 5 ms for 100 x 50 sequential).
 /// Every figure is taken once per round (<c>--rounds</c>, default 3); ratios are computed within a round, and the
 /// medians over the rounds are reported. Sequential rows "encode gRPC" and "encode JSON" time the server's own writers
 /// on real answers in this process (no I/O), "decode gRPC" the client's parse of the encoded answer (a gRPC call
@@ -483,7 +483,7 @@ internal sealed class ServingBenchmark : IBenchmark
         string Rounds(IEnumerable<double> values, string format) =>
             string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
         Console.WriteLine();
-        Console.WriteLine("BENCHMARKS.md target: lookup p50 <= 1.3 x (empty call p50 + raw Redis p50), same round; median of the rounds");
+        Console.WriteLine("Serving target (docs/performance.md): lookup p50 <= 1.3 x (empty call p50 + raw Redis p50), same round; median of the rounds");
         foreach (var (shape, mode) in results.Select(r => (r.Shape, r.Mode)).Distinct())
         {
             foreach (var (transport, empty) in new[] { ("gRPC", "empty gRPC"), ("HTTP", "empty HTTP") })

@@ -13,8 +13,8 @@ namespace FeatureStore.Bench;
 /// (a) through <see cref="DuckDbOfflineStore"/> and (b) as a hand-written DuckDB ASOF JOIN giving the same file, in the
 /// same process, alternating, best of <c>--repeat</c> runs each. Prints both times, their ratio, the peak RSS of (a)
 /// and whether the two outputs are identical row for row. Target: ratio &lt;= 1.3, (a) &lt;= 15 s, peak RSS &lt; 3 GB.
-/// Options: <c>--rows N --keys N --entity-rows N --repeat N --keep</c>, and <c>--no-created</c> to declare the source
-/// without its created timestamp (no tie-breaking: shows what breaking ties by created timestamp costs).
+/// Options: <c>--rows N --keys N --entity-rows N --repeat N --keep --print-sql</c>, and <c>--no-created</c> to declare
+/// the source without its created timestamp (no tie-breaking: shows what breaking ties by created timestamp costs).
 /// </summary>
 internal sealed class TrainingSetBenchmark : IBenchmark
 {
