@@ -14,7 +14,12 @@ internal static class CliApplication
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, DiscoverVerbs(), cancellationToken);
+
+    /// <summary>Runs with an explicit set of verbs (tests add verbs that fail on purpose).</summary>
+    internal static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, IEnumerable<ICliVerb> verbs, CancellationToken cancellationToken = default)
     {
         using var loggerFactory = LoggerFactory.Create(builder => builder
             // Logs go to stderr so stdout carries only results (tables, summaries) that scripts can parse.
@@ -29,11 +34,7 @@ internal static class CliApplication
         var context = new CliContext(output, error, loggerFactory, interactive);
 
         var root = new RootCommand("featurestore: define, apply, materialize and join features.");
-        foreach (var verb in typeof(CliApplication).Assembly.GetTypes()
-                     .Where(t => !t.IsAbstract && typeof(ICliVerb).IsAssignableFrom(t))
-                     .Select(t => (ICliVerb)Activator.CreateInstance(t)!)
-                     .Select(v => v.Build(context))
-                     .OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var verb in verbs.Select(v => v.Build(context)).OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             root.Subcommands.Add(verb);
         }
@@ -68,7 +69,27 @@ internal static class CliApplication
             await error.WriteLineAsync("cancelled");
             return Failure;
         }
+        catch (Exception ex)
+        {
+            // A defect or an environment failure nobody anticipated: one line for the user, the stack for whoever
+            // runs with FEATURESTORE_LOG_LEVEL=Debug.
+            loggerFactory.CreateLogger("featurestore").LogDebug(ex, "Unexpected failure");
+            await error.WriteLineAsync(
+                $"error: unexpected failure ({ex.GetType().Name}): {FirstLine(ex.Message)} (set FEATURESTORE_LOG_LEVEL=Debug for details)");
+            return Failure;
+        }
     }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+
+    private static IEnumerable<ICliVerb> DiscoverVerbs() =>
+        typeof(CliApplication).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(ICliVerb).IsAssignableFrom(t))
+            .Select(t => (ICliVerb)Activator.CreateInstance(t)!);
 
     private static LogLevel ParseLogLevel(string? text) =>
         Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) ? level : LogLevel.Warning;

@@ -33,13 +33,14 @@ internal sealed class StatusCommand : ICliVerb
                 await context.Output.WriteLineAsync($"Nothing applied to the registry at {registry.Folder} yet; run 'featurestore apply' first.");
                 return CliApplication.Success;
             }
+            var now = DateTimeOffset.UtcNow;
             var rows = new List<string[]> { Header };
             foreach (var view in current.Definitions.FeatureViews.Where(v => v.Online))
             {
                 rows.Add(states.TryGetValue(view.Name, out var state)
                     ? [
                         view.Name,
-                        state.Watermark is { } w ? MaterializationRunner.Time(w) : "-",
+                        state.Watermark is { } w ? MaterializationRunner.Time(w) + (w > now ? " (in the future!)" : "") : "-",
                         state.LastRunAt is { } at ? MaterializationRunner.Time(at) : "-",
                         state.RowsWritten.ToString("N0", CultureInfo.InvariantCulture),
                         state.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s",
@@ -50,6 +51,12 @@ internal sealed class StatusCommand : ICliVerb
             foreach (var row in rows)
             {
                 await context.Output.WriteLineAsync(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+            }
+            if (states.Values.Any(s => s.Watermark > now))
+            {
+                await context.Output.WriteLineAsync(
+                    "A watermark in the future was recorded by an older version with a future --end; the next materialize-incremental " +
+                    "continues from the time of that run.");
             }
             return CliApplication.Success;
         });

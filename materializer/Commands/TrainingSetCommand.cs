@@ -81,6 +81,7 @@ internal sealed class TrainingSetCommand : ICliVerb
                 RegistryVersion = current.Number,
                 RegistryHash = current.Hash,
                 FeatureService = string.IsNullOrWhiteSpace(serviceName) ? null : serviceName,
+                ProtectedFolders = [config.RegistryPath],
             }, cancellationToken);
 
             var seconds = result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);

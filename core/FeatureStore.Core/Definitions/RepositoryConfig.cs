@@ -21,4 +21,11 @@ public sealed record RepositoryConfig
 
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
     public required string RegistryPath { get; init; }
+
+    /// <summary>Leaves the connection string out: it may hold a password, and a record prints every property.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Root = {Root}, Project = {Project}, OnlineStoreType = {OnlineStoreType}, OfflineStoreType = {OfflineStoreType}, RegistryPath = {RegistryPath}");
+        return true;
+    }
 }

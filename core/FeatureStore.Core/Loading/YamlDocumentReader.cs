@@ -14,9 +14,10 @@ internal static class YamlDocumentReader
     public static IReadOnlyList<YamlNode> Parse(string text, string relativePath, ProblemList problems)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
@@ -24,6 +25,16 @@ internal static class YamlDocumentReader
             problems.Add(
                 new SourceLocation(relativePath, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column)),
                 $"invalid YAML: {StripMarks(message)}");
+            return [];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException; the last event
+            // it parsed is the closest location it can give.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            problems.Add(
+                new SourceLocation(relativePath, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column)),
+                "invalid YAML: the text after this point cannot be parsed (check brackets, quotes and ': ' separators)");
             return [];
         }
         return stream.Documents.Select(d => d.RootNode).ToArray();

@@ -49,6 +49,7 @@ public sealed class MaterializationEngine
             throw new UserInputException(
                 $"The window's end {request.End:O} is before its start {requestedStart:O}; the window must run forward.");
         }
+        request = CapAtNow(request);
         var states = (await _registry.GetMaterializationStateAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => s.View, StringComparer.Ordinal);
 
@@ -112,6 +113,50 @@ public sealed class MaterializationEngine
         }
     }
 
+    /// <summary>
+    /// How far past the current time a window's end may lie without a warning: clocks of the machine that computed
+    /// the end and of this one may differ by that much.
+    /// </summary>
+    public static readonly TimeSpan FutureEndTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A window never ends after the time of the run: values "as of" a future time are not knowable yet, and a
+    /// watermark in the future would make every incremental run until then skip rows that arrive meanwhile.
+    /// </summary>
+    private MaterializationRequest CapAtNow(MaterializationRequest request)
+    {
+        var now = _time.GetUtcNow();
+        if (request.End <= now)
+        {
+            return request;
+        }
+        if (request.End > now + FutureEndTolerance)
+        {
+            _logger.LogWarning(
+                "The window's end {End} is in the future; materializing up to now ({Now}) instead, so the watermark never passes the time of the run.",
+                request.End.ToString("O"), now.ToString("O"));
+        }
+        return request with { End = now };
+    }
+
+    /// <summary>
+    /// The watermark a run continues from. One in the future (recorded before ends were capped) is taken back to the
+    /// time of the run that recorded it, which is as far as that run could have seen.
+    /// </summary>
+    private DateTimeOffset? EffectiveWatermark(ViewMaterializationState? state)
+    {
+        if (state?.Watermark is not { } watermark || watermark <= _time.GetUtcNow())
+        {
+            return state?.Watermark;
+        }
+        var ranAt = state.LastRunAt ?? _time.GetUtcNow();
+        var effective = ranAt < watermark ? ranAt : watermark;
+        _logger.LogWarning(
+            "The watermark of {View} ({Watermark}) is in the future; continuing from {Effective}, when that run happened.",
+            state.View, watermark.ToString("O"), effective.ToString("O"));
+        return effective;
+    }
+
     private static IReadOnlyList<FeatureViewDefinition> SelectViews(DefinitionSet definitions, IReadOnlyList<string>? names)
     {
         if (names is null || names.Count == 0)
@@ -144,7 +189,7 @@ public sealed class MaterializationEngine
         {
             start = explicitStart;
         }
-        else if (state?.Watermark is { } watermark)
+        else if (EffectiveWatermark(state) is { } watermark)
         {
             start = watermark;
             if (watermark >= request.End)
@@ -212,7 +257,8 @@ public sealed class MaterializationEngine
         clock.Stop();
 
         // Every row is in the online store: only now may the watermark move (never backwards).
-        var watermark = plan.State?.Watermark is { } previous && previous > plan.End ? previous : plan.End;
+        // A watermark in the future (recorded before window ends were capped) is not kept.
+        var watermark = plan.State?.Watermark is { } previous && previous > plan.End && previous <= startedAt ? previous : plan.End;
         await _registry.RecordMaterializationAsync(
             new ViewMaterializationState(view.Name, watermark, startedAt, plan.Start, plan.End, rows, clock.Elapsed),
             cancellationToken).ConfigureAwait(false);

@@ -40,4 +40,10 @@ public sealed record TrainingSetRequest
 
     /// <summary>The feature service the features came from, if any, recorded in the lineage.</summary>
     public string? FeatureService { get; init; }
+
+    /// <summary>
+    /// Folders the output must not be written into besides the sources' own (which the store protects by itself),
+    /// e.g. the registry folder.
+    /// </summary>
+    public IReadOnlyList<string> ProtectedFolders { get; init; } = [];
 }

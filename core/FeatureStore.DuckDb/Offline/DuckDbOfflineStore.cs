@@ -41,10 +41,7 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
         {
             throw new NotFoundException($"Entity file '{entityPath}' does not exist.");
         }
-        if (string.Equals(entityPath, outputPath, StringComparison.Ordinal))
-        {
-            throw new UserInputException($"The output path '{outputPath}' is the entity file itself; choose another.");
-        }
+        TrainingSetOutputGuard.Check(request, outputPath, entityPath);
         var isCsv = Path.GetExtension(entityPath).ToLowerInvariant() switch
         {
             ".parquet" or ".pq" => false,
@@ -64,7 +61,7 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
                 _options with { MemoryLimit = _options.MemoryLimit ?? DuckDbSession.HalfOfAvailableMemory() }, tempDirectory, cancellationToken);
 
             var entityParquet = isCsv
-                ? await ConvertCsvAsync(connection, request, entityPath, tempDirectory, cancellationToken)
+                ? await CsvEntityFile.ConvertAsync(connection, request, entityPath, tempDirectory, cancellationToken)
                 : entityPath;
             IReadOnlyList<ColumnInfo> entityColumns;
             try
@@ -139,47 +136,6 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
             {
                 try { Directory.Delete(tempDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
-        }
-    }
-
-    /// <summary>
-    /// Reads a CSV entity file strictly (header row, comma, double quotes) into a Parquet file in the temp folder,
-    /// keeping row order, so the join has one input format and a row number. Join-key columns are read as their
-    /// declared type (so ids like 007 stay text when the entity says string).
-    /// </summary>
-    private static async Task<string> ConvertCsvAsync(
-        DuckDBConnection connection, TrainingSetRequest request, string entityPath, string tempDirectory, CancellationToken cancellationToken)
-    {
-        const string options = "header = true, delim = ',', quote = '\"', escape = '\"', skip = 0, strict_mode = true";
-        var parameters = new Dictionary<string, object?> { ["entities"] = entityPath };
-        try
-        {
-            var detected = await DuckDbCommands.DescribeAsync(connection, $"read_csv($entities, {options})", parameters, cancellationToken);
-            var keyTypes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var view in request.Features.Select(f => f.View).Distinct().Select(request.Definitions.GetFeatureView))
-            {
-                foreach (var entity in request.Definitions.EntitiesOf(view))
-                {
-                    var column = detected.FirstOrDefault(c => c.Name == entity.JoinKey)
-                        ?? detected.FirstOrDefault(c => string.Equals(c.Name, entity.JoinKey, StringComparison.OrdinalIgnoreCase));
-                    if (column is not null && !entity.ValueType.IsList)
-                    {
-                        keyTypes[column.Name] = DuckDbTypes.SqlType(entity.ValueType);
-                    }
-                }
-            }
-            var types = keyTypes.Count == 0
-                ? ""
-                : $", types = {{{string.Join(", ", keyTypes.Select(kv => $"{SqlIdentifier.Literal(kv.Key)}: {SqlIdentifier.Literal(kv.Value)}"))}}}";
-            var converted = Path.Combine(tempDirectory, "entities.parquet");
-            parameters["out"] = converted;
-            await DuckDbCommands.ExecuteAsync(connection,
-                $"COPY (SELECT * FROM read_csv($entities, {options}{types})) TO $out (FORMAT PARQUET)", parameters, cancellationToken);
-            return converted;
-        }
-        catch (DuckDBException ex)
-        {
-            throw new UserInputException($"Cannot read entity file '{entityPath}' as CSV (a header row, comma-separated, double quotes): {DuckDbMessages.Trim(ex.Message)}", ex);
         }
     }
 

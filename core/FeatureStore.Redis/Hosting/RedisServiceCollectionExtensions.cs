@@ -28,7 +28,16 @@ public static class RedisServiceCollectionExtensions
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<RedisOnlineStore>();
             var multiplexer = ConnectionMultiplexer.Connect(configuration);
             multiplexer.ConnectionFailed += (_, e) =>
-                logger.LogWarning("Lost the connection to Redis at {EndPoint}: {FailureType}.", e.EndPoint, e.FailureType);
+            {
+                if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+                {
+                    logger.LogError("Redis at {EndPoint} refused the credentials (authentication failed): check the user and password of the connection string.", e.EndPoint);
+                }
+                else
+                {
+                    logger.LogWarning("Lost the connection to Redis at {EndPoint}: {FailureType}.", e.EndPoint, e.FailureType);
+                }
+            };
             multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Reconnected to Redis at {EndPoint}.", e.EndPoint);
             return multiplexer;
         });

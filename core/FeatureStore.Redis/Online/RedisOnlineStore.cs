@@ -56,7 +56,23 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
     {
         options ??= new RedisOnlineStoreOptions();
         var configuration = RedisConnectionFactory.Configure(connectionString, options);
-        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A first attempt that gives up at once tells a refused login (a configuration error, reported now) from an
+        // unreachable server (which the retrying multiplexer below waits out within its bounds).
+        configuration.AbortOnConnectFail = true;
+        IConnectionMultiplexer connection;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException ex) when (ex.FailureType == ConnectionFailureType.AuthenticationFailure)
+        {
+            throw RedisConnectionFactory.AuthenticationFailed(configuration, ex);
+        }
+        catch (RedisConnectionException)
+        {
+            configuration.AbortOnConnectFail = false;
+            connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         return new RedisOnlineStore(connection, options, logger ?? NullLogger.Instance, ownsConnection: true);
     }
 

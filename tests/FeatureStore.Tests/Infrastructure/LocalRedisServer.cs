@@ -12,12 +12,14 @@ internal sealed class LocalRedisServer : IAsyncDisposable
 {
     private readonly string _executable;
     private readonly string _folder;
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process? _process;
 
-    private LocalRedisServer(string executable, int port)
+    private LocalRedisServer(string executable, int port, IReadOnlyList<string> extraArguments)
     {
         _executable = executable;
         Port = port;
+        _extraArguments = extraArguments;
         _folder = Directory.CreateTempSubdirectory("featurestore-redis-").FullName;
     }
 
@@ -32,7 +34,8 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists);
 
-    public static async Task<LocalRedisServer> StartAsync()
+    /// <summary>Starts one; <paramref name="extraArguments"/> go to redis-server as given (e.g. --requirepass).</summary>
+    public static async Task<LocalRedisServer> StartAsync(params string[] extraArguments)
     {
         var executable = FindExecutable()
             ?? throw new InvalidOperationException(
@@ -41,7 +44,7 @@ internal sealed class LocalRedisServer : IAsyncDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var server = new LocalRedisServer(executable, port);
+        var server = new LocalRedisServer(executable, port, extraArguments);
         await server.RestartAsync();
         return server;
     }
@@ -69,7 +72,7 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder })
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(arg);
         }

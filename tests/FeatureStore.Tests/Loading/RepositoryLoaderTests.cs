@@ -102,4 +102,16 @@ public sealed class RepositoryLoaderTests
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(first), System.Text.Json.JsonSerializer.Serialize(second));
         Assert.Equal("z/views.yaml", second.FeatureViews[0].Location!.File);
     }
+
+    [Fact]
+    public async Task Yaml_that_trips_the_scanner_is_a_located_problem_not_a_crash()
+    {
+        using var repo = TestRepository.Create().Write("defs.yaml", "entities: [driver\nbad: : :\n");
+
+        var error = await Assert.ThrowsAsync<Core.Errors.DefinitionValidationException>(() => repo.LoadAsync());
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("defs.yaml", problem.Location.File);
+        Assert.Contains("invalid YAML", problem.Message);
+    }
 }

@@ -53,6 +53,38 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task A_window_end_in_the_future_is_capped_at_the_time_of_the_run()
+    {
+        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero,
+            Row(1, T.AddHours(-1), 10), Row(1, T.AddHours(1), 20));
+        harness.Time = new FixedTimeProvider(TO);
+
+        var summary = (await harness.RunAsync(TO.AddDays(-1), TO.AddDays(30))).Single();
+
+        Assert.Equal(TO, summary.End);
+        Assert.Equal(TO, harness.Registry.StateOf("driver_stats")!.Watermark);
+        Assert.Equal(10L, await TripsAsync(harness, 1, TO)); // the row dated after the run is not "as of now"
+    }
+
+    [Fact]
+    public async Task A_watermark_left_in_the_future_does_not_stop_incremental_runs()
+    {
+        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero,
+            Row(1, T.AddHours(-3), 10), Row(1, T.AddHours(-1), 20));
+        harness.Time = new FixedTimeProvider(TO);
+        // An older version ran two hours ago with --end a month ahead.
+        await harness.Registry.RecordMaterializationAsync(new Core.Registry.ViewMaterializationState(
+            "driver_stats", TO.AddDays(30), TO.AddHours(-2), TO.AddDays(-1), TO.AddDays(30), 1, TimeSpan.FromSeconds(1)));
+
+        var summary = (await harness.RunAsync(null, TO)).Single();
+
+        Assert.Null(summary.SkippedReason);
+        Assert.Equal(TO.AddHours(-2), summary.Start);
+        Assert.Equal(20L, await TripsAsync(harness, 1, TO));
+        Assert.Equal(TO, harness.Registry.StateOf("driver_stats")!.Watermark);
+    }
+
+    [Fact]
     public async Task Run_refused_for_a_view_a_newer_registry_version_owns_writes_none_of_its_views()
     {
         await using var harness = new MaterializationHarness(redis.Connection);

@@ -102,8 +102,14 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     /// <summary>Replaces a view definition (e.g. to remove it or change it) without touching its data file.</summary>
     public void RemoveView(string view) => _views.Remove(view);
 
+    /// <summary>
+    /// The engine's clock: a day after <see cref="OnlineConsistencyTests.T"/>, which lies hours ahead of the wall clock
+    /// (keys expire by wall time), so windows ending at T are not in the engine's future.
+    /// </summary>
+    public TimeProvider Time { get; set; } = new FixedTimeProvider(new DateTimeOffset(OnlineConsistencyTests.T).AddDays(1));
+
     public MaterializationEngine Engine(RedisOnlineStore? store = null) =>
-        new(store ?? Store, new DuckDbOfflineStore(), Registry, options: Options);
+        new(store ?? Store, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
         DateTimeOffset? start, DateTimeOffset end, string[]? views = null, RedisOnlineStore? store = null,

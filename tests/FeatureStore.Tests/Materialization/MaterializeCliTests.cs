@@ -14,7 +14,8 @@ namespace FeatureStore.Tests.Materialization;
 [Collection(RedisCollection.Name)]
 public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
 {
-    private static readonly DateTime T = OnlineConsistencyTests.T;
+    /// <summary>The CLI runs on the wall clock, which caps windows at now: T is the start of the current hour (TTLs are a day).</summary>
+    private static readonly DateTime T = new(DateTime.UtcNow.Year, DateTime.UtcNow.Month, DateTime.UtcNow.Day, DateTime.UtcNow.Hour, 0, 0, DateTimeKind.Utc);
     private readonly string _root = Directory.CreateTempSubdirectory("featurestore-cli-").FullName;
     private readonly string _project = RedisFixture.UniqueProject("cli");
 
@@ -105,6 +106,21 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
             definitions.ResolveReferences(["driver_hourly_stats:trips"]),
             new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1L, 2L, 3L] }, new DateTimeOffset(T)));
         Assert.Equal([30L, 20L, 40L], read.Columns[0].Select(v => v.Value));
+    }
+
+    [Fact]
+    public async Task Status_flags_a_watermark_in_the_future()
+    {
+        await WriteRepositoryAsync();
+        var registry = new FileRegistry(Path.Combine(_root, ".featurestore", "registry"));
+        var future = new DateTimeOffset(T).AddDays(30);
+        await registry.RecordMaterializationAsync(new ViewMaterializationState(
+            "driver_hourly_stats", future, new DateTimeOffset(T), null, future, 4, TimeSpan.FromSeconds(1)));
+
+        var status = await CliRunner.RunAsync("status", "--repo", _root);
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains($"{Iso(future.UtcDateTime)} (in the future!)", status.Output);
     }
 
     [Fact]

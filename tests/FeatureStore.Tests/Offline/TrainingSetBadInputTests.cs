@@ -166,6 +166,38 @@ public sealed class TrainingSetBadInputTests : IDisposable
         await AssertRejectedAsync<UserInputException>(request with { Definitions = renamed }, "'conv'", "driver_source");
     }
 
+    [Theory]
+    [InlineData("1001.5")]
+    [InlineData("1000.9")]
+    [InlineData("1.0015e3")]
+    [InlineData("0x3E9")]
+    [InlineData("1_001")]
+    [InlineData("99999999999999999999")]
+    [InlineData(" 1001")]
+    public async Task Csv_key_that_is_not_exactly_an_int64_is_rejected_with_row_and_column(string key)
+    {
+        var (scenario, request) = await SetUpAsync();
+        var csv = Path.Combine(scenario.Root, "keys.csv");
+        await File.WriteAllTextAsync(csv,
+            $"driver_id,customer_id,event_timestamp\n1000,c01,2024-03-01T01:00:00Z\n\"{key}\",c02,2024-03-01T01:00:00Z\n");
+
+        await AssertRejectedAsync<UserInputException>(request with { EntityFile = csv }, "keys.csv", "row 2", "'driver_id'", $"'{key}'", "int64");
+    }
+
+    [Fact]
+    public async Task Output_inside_a_folder_source_is_rejected_and_the_folder_is_unchanged()
+    {
+        var (scenario, request) = await SetUpAsync();
+        var folder = Path.Combine(scenario.Root, "customer_profile");
+        var before = Directory.GetFiles(folder).Order().ToArray();
+
+        var ex = await Assert.ThrowsAsync<UserInputException>(() => new DuckDbOfflineStore().WriteTrainingSetAsync(
+            request with { OutputPath = Path.Combine(folder, "nested", "training.parquet") }));
+
+        Assert.Contains("customer_source", ex.Message);
+        Assert.Equal(before, Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order().ToArray());
+    }
+
     [Fact]
     public async Task Malformed_csv_entity_file_is_rejected()
     {

@@ -132,4 +132,39 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Contains("bad.csv", result.Error);
         Assert.Empty(TrainingSetFiles.FilesIn(Path.GetDirectoryName(Out)!));
     }
+
+    [Theory]
+    [InlineData("data/driver_stats.parquet")]
+    [InlineData(".featurestore/registry/training.parquet")]
+    public async Task Output_over_a_source_or_the_registry_is_refused_and_changes_nothing(string relativeOut)
+    {
+        var entities = await AppliedRepositoryAsync();
+        var source = Path.Combine(_repository.Root, "data", "driver_stats.parquet");
+        var before = await File.ReadAllBytesAsync(source);
+        var output = Path.Combine(_repository.Root, relativeOut);
+
+        var result = await CliRunner.RunAsync("training-set", "--repo", _repository.Root, "--entities", entities,
+            "--features", "driver_hourly_stats:conv_rate", "--out", output);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(output, result.Error);
+        Assert.Equal(before, await File.ReadAllBytesAsync(source));
+        Assert.Equal(relativeOut == "data/driver_stats.parquet", File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Output_that_is_a_folder_is_a_one_line_error()
+    {
+        var entities = await AppliedRepositoryAsync();
+        var folder = Path.Combine(_repository.Root, "out");
+        Directory.CreateDirectory(folder);
+
+        var result = await CliRunner.RunAsync("training-set", "--repo", _repository.Root, "--entities", entities,
+            "--features", "driver_hourly_stats:conv_rate", "--out", folder);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is a folder", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
 }
