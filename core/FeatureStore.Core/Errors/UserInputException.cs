@@ -21,7 +21,7 @@ public sealed class NotFoundException : UserInputException
 /// A problem in the infrastructure (Redis unreachable, disk full) that retries did not fix; not the user's fault.
 /// The server maps it to UNAVAILABLE.
 /// </summary>
-public sealed class StoreUnavailableException : Exception
+public class StoreUnavailableException : Exception
 {
     public StoreUnavailableException(string message, Exception? inner = null) : base(message, inner) { }
 }

@@ -140,9 +140,11 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
 
         var ttl = TimeSpan.Zero;
         if (reader.Scalar(YamlNodeReader.Optional(entries, "ttl"), "ttl") is { } ttlText
-            && !DurationParser.TryParse(ttlText.Value, out ttl))
+            && !DurationParser.TryParse(ttlText.Value, out ttl, out var ttlProblem))
         {
-            reader.Problems.Add(ttlText.Location, $"malformed duration '{ttlText.Value}' for ttl of {what}: {DurationParser.Help}");
+            reader.Problems.Add(ttlText.Location, ttlProblem == DurationParser.TooLong
+                ? $"ttl '{ttlText.Value}' of {what} is too long: {ttlProblem}"
+                : $"malformed duration '{ttlText.Value}' for ttl of {what}: {ttlProblem}");
         }
         var online = true;
         if (reader.Scalar(YamlNodeReader.Optional(entries, "online"), "online") is { } onlineText)

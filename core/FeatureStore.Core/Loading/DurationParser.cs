@@ -10,9 +10,18 @@ internal static class DurationParser
 {
     public const string Help = "write a whole number followed by s, m, h, d or w (e.g. 1d, 90m), or 0 for never";
 
-    public static bool TryParse(string text, out TimeSpan duration)
+    /// <summary>The longest duration accepted: far beyond any sensible TTL, and far from arithmetic overflow.</summary>
+    public const long MaxDays = 36_600;
+
+    public const string TooLong = "a ttl may be at most 36600d (100 years); use 0 for values that never expire";
+
+    public static bool TryParse(string text, out TimeSpan duration) => TryParse(text, out duration, out _);
+
+    /// <summary>Parses; on failure <paramref name="problem"/> says what is wrong (malformed, or too long).</summary>
+    public static bool TryParse(string text, out TimeSpan duration, out string problem)
     {
         duration = TimeSpan.Zero;
+        problem = Help;
         var trimmed = text.Trim();
         if (trimmed == "0")
         {
@@ -37,9 +46,13 @@ internal static class DurationParser
             'w' => 604800L,
             _ => 0L,
         };
-        // A hundred years is far beyond any sensible TTL and keeps the arithmetic far from overflow.
-        if (unitSeconds == 0 || amount > 100L * 366 * 86400 / unitSeconds)
+        if (unitSeconds == 0)
         {
+            return false;
+        }
+        if (amount > MaxDays * 86400 / unitSeconds)
+        {
+            problem = TooLong;
             return false;
         }
         duration = TimeSpan.FromSeconds(amount * unitSeconds);

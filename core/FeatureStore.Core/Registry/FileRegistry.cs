@@ -196,20 +196,22 @@ public sealed partial class FileRegistry : IRegistry
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new StoreUnavailableException($"Registry version file {path} cannot be read: {ex.Message}", ex);
+            throw new RegistryDamagedException(path, $"cannot be read: {ex.Message}", ex);
         }
         if (document.Format > VersionDocument.CurrentFormat)
         {
-            throw new StoreUnavailableException($"Registry version file {path} has format {document.Format}, newer than this featurestore understands ({VersionDocument.CurrentFormat}); upgrade featurestore.");
+            throw new RegistryDamagedException(path,
+                $"has format {document.Format}, newer than this featurestore understands ({VersionDocument.CurrentFormat}); upgrade featurestore", recoverable: false);
         }
         if (document.Number != number)
         {
-            throw new StoreUnavailableException($"Registry version file {path} says it is version {document.Number}; the registry was edited by hand.");
+            throw new RegistryDamagedException(path, $"says it is version {document.Number}; the registry was edited by hand");
         }
         var actualHash = CanonicalDefinitions.HashOf(document.Definitions);
         if (!string.Equals(actualHash, document.Hash, StringComparison.Ordinal))
         {
-            throw new StoreUnavailableException($"Registry version file {path} is damaged: its definitions hash to {actualHash[..12]}, not the recorded {document.Hash[..Math.Min(12, document.Hash.Length)]}.");
+            throw new RegistryDamagedException(path,
+                $"is damaged: its definitions hash to {actualHash[..12]}, not the recorded {document.Hash[..Math.Min(12, document.Hash.Length)]}");
         }
 
         DefinitionSet definitions;
@@ -219,7 +221,7 @@ public sealed partial class FileRegistry : IRegistry
         }
         catch (JsonException ex)
         {
-            throw new StoreUnavailableException($"Registry version file {path} holds definitions this featurestore cannot read: {ex.Message}", ex);
+            throw new RegistryDamagedException(path, $"holds definitions this featurestore cannot read: {ex.Message}", ex);
         }
         var version = new RegistryVersion(document.Number, document.AppliedAt.ToUniversalTime(), document.Hash, definitions, document.Diff);
         _cache[number] = (info.Length, info.LastWriteTimeUtc, version);

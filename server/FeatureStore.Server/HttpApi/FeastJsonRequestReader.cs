@@ -120,8 +120,9 @@ internal static class FeastJsonRequestReader
             {
                 values[row] = item.ValueKind switch
                 {
-                    // Boxed apart: a conditional of long and double would widen every integer to double.
-                    JsonValueKind.Number => item.TryGetInt64(out var integer) ? (object)integer : item.GetDouble(),
+                    // Boxed apart: a conditional of long and a number would widen every integer. A number that is not
+                    // an integer (1001.0, 1e3) keeps its text, so an error quotes it as sent.
+                    JsonValueKind.Number => item.TryGetInt64(out var integer) ? (object)integer : new SentNumber(item.GetRawText()),
                     JsonValueKind.String => item.GetString(),
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,

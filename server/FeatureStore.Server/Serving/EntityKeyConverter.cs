@@ -53,12 +53,17 @@ public static class EntityKeyConverter
     {
         string s => $"the string \"{Shorten(s)}\"",
         long or int => $"the integer {value}",
-        double d => $"the number {d.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-        float f => $"the number {f.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        SentNumber n => $"the number {n.Text}",
+        double d => $"the number {WithFraction(d.ToString("R", System.Globalization.CultureInfo.InvariantCulture))}",
+        float f => $"the number {WithFraction(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture))}",
         bool b => $"the boolean {(b ? "true" : "false")}",
         byte[] => "bytes",
         _ => $"a {value?.GetType().Name ?? "null"} value",
     };
+
+    /// <summary>A floating-point number prints as one (1001.0, not 1001), so it never reads as the integer it was not.</summary>
+    private static string WithFraction(string text) =>
+        text.AsSpan().IndexOfAny(".eEIN") >= 0 ? text : text + ".0";
 
     private static string Article(FeatureType type) => type.ToString() is var name && "aeiou".Contains(name[0]) ? $"an {name}" : $"a {name}";
 

@@ -63,6 +63,9 @@ public static class TestParquet
             case DateTime v: row.AppendValue(v); break;
             case DateTimeOffset v: row.AppendValue(v); break;
             case float[] v: row.AppendValue(v); break;
+            case float?[] v: row.AppendValue(v); break;
+            case double?[] v: row.AppendValue(v); break;
+            case long?[] v: row.AppendValue(v); break;
             case double[] v: row.AppendValue(v); break;
             case long[] v: row.AppendValue(v); break;
             case int[] v: row.AppendValue(v); break;

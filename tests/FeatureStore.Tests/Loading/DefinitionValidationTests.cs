@@ -183,13 +183,25 @@ public sealed class DefinitionValidationTests
     }
 
     [Theory]
+    [InlineData("100000d")]
+    [InlineData("36601d")]
+    [InlineData("5300w")]
+    public async Task Too_long_ttl_says_what_the_limit_is(string ttl)
+    {
+        var problem = await SingleProblemAsync(TestRepository.DriverDefinitions.Replace("    ttl: 1d", $"    ttl: {ttl}"));
+        Assert.Equal(new SourceLocation(File, 14, 10), problem.Location);
+        Assert.Equal($"ttl '{ttl}' of feature view 'driver_hourly_stats' is too long: a ttl may be at most 36600d (100 years); use 0 for values that never expire", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("36600d", 36600 * 86400L)]
     [InlineData("30s", 30)]
     [InlineData("90m", 5400)]
     [InlineData("2h", 7200)]
     [InlineData("1d", 86400)]
     [InlineData("2w", 1209600)]
     [InlineData("0", 0)]
-    public async Task Well_formed_durations_are_accepted(string ttl, int seconds)
+    public async Task Well_formed_durations_are_accepted(string ttl, long seconds)
     {
         using var repo = TestRepository.Create().Write(File, TestRepository.DriverDefinitions.Replace("    ttl: 1d", $"    ttl: {ttl}"));
         await repo.WriteDriverParquetAsync();

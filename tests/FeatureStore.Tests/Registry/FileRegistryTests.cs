@@ -26,6 +26,25 @@ public sealed class FileRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_truncated_newest_version_names_the_file_and_moving_it_aside_recovers()
+    {
+        var registry = new FileRegistry(RegistryFolder);
+        await registry.ApplyAsync(SampleDefinitions.Driver_example());
+        await registry.ApplyAsync(SampleDefinitions.Driver_example() with { FeatureServices = [] });
+        var newest = Path.Combine(RegistryFolder, "versions", "000002.json");
+        await File.WriteAllTextAsync(newest, "{\"format\": 1, \"num");
+
+        var error = await Assert.ThrowsAsync<RegistryDamagedException>(() => new FileRegistry(RegistryFolder).GetCurrentAsync());
+
+        Assert.Equal(newest, error.Path);
+        Assert.Contains(newest, error.Message);
+        Assert.Contains("move that file out of the registry folder", error.Message);
+        File.Move(newest, _temp.Combine("000002.json.damaged"));
+        Assert.Equal(1, (await new FileRegistry(RegistryFolder).GetCurrentAsync())!.Number);
+        Assert.Equal(2, (await new FileRegistry(RegistryFolder).ApplyAsync(SampleDefinitions.Driver_example() with { FeatureServices = [] })).Version.Number);
+    }
+
+    [Fact]
     public async Task Apply_creates_version_1_with_time_hash_diff_and_definitions()
     {
         var registry = new FileRegistry(RegistryFolder);
@@ -121,7 +140,7 @@ public sealed class FileRegistryTests : IDisposable
         var path = Path.Combine(RegistryFolder, "versions", "000001.json");
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("driver_id", "driver_key"));
 
-        var ex = await Assert.ThrowsAsync<StoreUnavailableException>(() => new FileRegistry(RegistryFolder).GetCurrentAsync());
+        var ex = await Assert.ThrowsAsync<RegistryDamagedException>(() => new FileRegistry(RegistryFolder).GetCurrentAsync());
         Assert.Contains("000001.json", ex.Message);
         Assert.Contains("damaged", ex.Message);
     }

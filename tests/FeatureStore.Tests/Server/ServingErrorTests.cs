@@ -102,6 +102,13 @@ public sealed class ServingErrorTests(RedisFixture redis) : IAsyncLifetime
                 StatusCode.InvalidArgument, HttpStatusCode.BadRequest, "'driver_id' row 0")
         },
         {
+            "Whole_number_written_with_a_fraction_for_an_int64_key_is_quoted_as_sent",
+            new(
+                """{"features": ["driver_profile:name"], "entities": {"driver_id": [1001.0]}}""",
+                () => Request(["driver_profile:name"], ("driver_id", [1001.0])),
+                StatusCode.InvalidArgument, HttpStatusCode.BadRequest, "got the number 1001.0")
+        },
+        {
             "Number_for_a_string_key_is_invalid",
             new(
                 """{"features": ["merchant_all_types:label"], "entities": {"merchant_code": [17]}}""",
