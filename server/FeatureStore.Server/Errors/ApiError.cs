@@ -8,7 +8,7 @@ namespace FeatureStore.Server.Errors;
 /// INVALID_ARGUMENT (400) with the message naming the culprit, an unreachable store as UNAVAILABLE (503), anything
 /// else as INTERNAL (500) with a generic message, the detail going to the log only.
 /// </summary>
-public sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
+internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
 {
     public const string InternalMessage = "The server failed to answer; see its log for details.";
 
