@@ -5,7 +5,6 @@ using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
-using FeatureStore.Server.OnlineStore;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -70,7 +69,7 @@ public static class ServerHost
         services.AddSingleton(repository);
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
-        services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
+        services.AddSingleton(sp => RegistryFactory.CreateRegistry(repository, sp));
         services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
