@@ -1,15 +1,15 @@
-using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
 using FeatureStore.Redis;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
+using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
-using FeatureStore.Server.OnlineStore;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace FeatureStore.Server;
 
@@ -29,17 +29,21 @@ public static class ServerHost
         new CatalogModule(),
     ];
 
-    /// <summary>Builds from command-line flags over environment variables over <c>featurestore.yaml</c>.</summary>
-    public static WebApplication Build(string[] args) =>
-        Build(ServerArguments.Parse(args, ServerArguments.ProcessEnvironment()));
+    /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>
+    public static WebApplication Build(string[] args) => Build(ServerArguments.Parse(args));
 
+    /// <summary>
+    /// Builds from <paramref name="options"/>. A bad setting, repository or Redis connection string throws a
+    /// <see cref="Core.Errors.UserInputException"/> here, before anything listens.
+    /// </summary>
     public static WebApplication Build(ServerOptions options)
     {
+        ServerArguments.Validate(options);
         var repository = RepositoryLoader.LoadConfig(
-            options.RepositoryPath, new ConfigOverrides(RedisConnectionString: options.RedisConnectionString));
+            Path.GetFullPath(options.RepositoryPath), new ConfigOverrides(RedisConnectionString: options.RedisConnectionString));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder.Logging);
+        ConfigureLogging(builder.Logging, options.LogLevel);
 
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -61,27 +65,36 @@ public static class ServerHost
         });
 
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddSingleton(Options.Create(options));
         services.AddSingleton(repository);
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
-        services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
+        services.AddSingleton(sp => RegistryFactory.CreateRegistry(repository, sp));
         services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
             CommandTimeout = options.StoreTimeout,
             ClientName = "featurestore-server",
         });
+        // Before the modules' hosted services: the first health report needs the registry version loaded.
         services.AddHostedService<RegistryWatcher>();
-        services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+        services.AddProblemDetails();
+        services.AddSingleton<ApiErrorInterceptor>();
+        services.AddGrpc(grpc =>
+        {
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<ApiErrorInterceptor>();
+        });
 
         var modules = Modules();
         foreach (var module in modules)
         {
             module.AddServices(services, options);
         }
+        GrpcRequestParsing.Replace(services);
 
         var app = builder.Build();
+        app.UseMiddleware<ApiErrorMiddleware>();
         foreach (var module in modules)
         {
             module.Map(app);
@@ -95,11 +108,8 @@ public static class ServerHost
     /// <summary>The bound listener addresses of a started host (needed with port 0).</summary>
     public static ServerEndpoints Endpoints(this WebApplication app) => app.Services.GetRequiredService<ServerEndpoints>();
 
-    private static void ConfigureLogging(ILoggingBuilder logging)
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
-        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("FEATURESTORE_LOG_LEVEL"), ignoreCase: true, out var parsed)
-            ? parsed
-            : LogLevel.Information;
         logging.ClearProviders();
         logging.AddSimpleConsole(console =>
         {

@@ -1,41 +1,66 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 
 namespace FeatureStore.Server.Configuration;
 
 /// <summary>
-/// Everything the server needs to start, after merging (lowest to highest precedence) built-in defaults,
-/// <c>featurestore.yaml</c> (Redis connection), environment variables and command-line flags.
+/// Everything the server needs to start, bound from configuration (see <see cref="ServerSettings"/>: settings file,
+/// then <c>FEATURESTORE_*</c> environment variables, then flags) with the keys named on each property. Consumers
+/// take it as <c>IOptions&lt;ServerOptions&gt;</c>.
 /// </summary>
-public sealed record ServerOptions
+public sealed class ServerOptions
 {
     public const int DefaultHttpPort = 6566;
     public const int DefaultGrpcPort = 6570;
     public const int DefaultMaxEntities = 10_000;
 
     /// <summary>The feature repository folder holding <c>featurestore.yaml</c>.</summary>
-    public required string RepositoryPath { get; init; }
+    [ConfigurationKeyName("repo")]
+    public string RepositoryPath { get; set; } = ".";
 
     /// <summary>HTTP/1.1 port (Feast's); 0 picks a free port, see <see cref="ServerEndpoints"/>.</summary>
-    public int HttpPort { get; init; } = DefaultHttpPort;
+    [ConfigurationKeyName("http_port")]
+    public int HttpPort { get; set; } = DefaultHttpPort;
 
     /// <summary>gRPC (HTTP/2 without TLS) port; 0 picks a free port.</summary>
-    public int GrpcPort { get; init; } = DefaultGrpcPort;
+    [ConfigurationKeyName("grpc_port")]
+    public int GrpcPort { get; set; } = DefaultGrpcPort;
 
-    /// <summary>Address both listeners bind to; loopback unless told otherwise.</summary>
-    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+    /// <summary>Address both listeners bind to, as written (an IP address or <c>localhost</c>).</summary>
+    [ConfigurationKeyName("bind")]
+    public string Bind { get; set; } = "127.0.0.1";
 
-    /// <summary>Overrides the Redis connection string of <c>featurestore.yaml</c> (and FEATURESTORE_REDIS when from a flag).</summary>
-    public string? RedisConnectionString { get; init; }
+    /// <summary>Overrides the Redis connection string of <c>featurestore.yaml</c>.</summary>
+    [ConfigurationKeyName("redis")]
+    public string? RedisConnectionString { get; set; }
 
     /// <summary>Requests with more entity rows than this are rejected as INVALID_ARGUMENT.</summary>
-    public int MaxEntities { get; init; } = DefaultMaxEntities;
+    [ConfigurationKeyName("max_entities")]
+    public int MaxEntities { get; set; } = DefaultMaxEntities;
 
-    /// <summary>How long one online store read may take before the request fails as UNAVAILABLE.</summary>
-    public TimeSpan StoreTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Milliseconds one online store read may take before the request fails as UNAVAILABLE.</summary>
+    [ConfigurationKeyName("store_timeout_ms")]
+    public int StoreTimeoutMs { get; set; } = 2000;
 
-    /// <summary>How often the registry is polled for a newly applied version.</summary>
-    public TimeSpan RegistryPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Milliseconds between polls of the registry for a newly applied version.</summary>
+    [ConfigurationKeyName("registry_poll_ms")]
+    public int RegistryPollMs { get; set; } = 1000;
 
-    /// <summary>How often Redis is pinged for the health status.</summary>
-    public TimeSpan HealthProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Milliseconds between runs of the health checks (online store, registry).</summary>
+    [ConfigurationKeyName("health_probe_ms")]
+    public int HealthProbeMs { get; set; } = 1000;
+
+    /// <summary>The lowest level logged.</summary>
+    [ConfigurationKeyName("log_level")]
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary><see cref="Bind"/> as an address; <c>localhost</c> is the IPv4 loopback.</summary>
+    public IPAddress BindAddress => ServerSettings.ParseAddress(Bind)
+        ?? throw new InvalidOperationException($"'{Bind}' is not an IP address; validate the options first.");
+
+    public TimeSpan StoreTimeout => TimeSpan.FromMilliseconds(StoreTimeoutMs);
+
+    public TimeSpan RegistryPollInterval => TimeSpan.FromMilliseconds(RegistryPollMs);
+
+    public TimeSpan HealthProbeInterval => TimeSpan.FromMilliseconds(HealthProbeMs);
 }

@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Text.Json;
+using FeatureStore.Server.Errors;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Serving;
 
@@ -9,14 +8,15 @@ namespace FeatureStore.Server.HttpApi;
 /// <summary>
 /// <c>POST /get-online-features</c>, Feast's feature server endpoint: same body, same response shape, so an existing
 /// Feast HTTP client works unchanged. Any content type is accepted (Feast's own client posts without one).
-/// Errors are <c>{"detail": message, "code": "INVALID_ARGUMENT", "status": 400}</c> with the matching HTTP status.
+/// Failures are answered by <see cref="ApiErrorMiddleware"/> in Feast's shape (<see cref="FeastErrorBody"/>);
+/// this only counts them.
 /// </summary>
 internal static class GetOnlineFeaturesEndpoint
 {
     public const string Path = "/get-online-features";
     private const string Method = "get-online-features";
 
-    public static async Task HandleAsync(HttpContext context, OnlineServing serving, ServingMetrics metrics, ILoggerFactory loggers)
+    public static async Task HandleAsync(HttpContext context, OnlineServing serving, ServingMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
         var status = "OK";
@@ -32,44 +32,14 @@ internal static class GetOnlineFeaturesEndpoint
             FeastJsonResponseWriter.Write(context.Response.BodyWriter, result);
             await context.Response.BodyWriter.FlushAsync(cancellation);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            status = "CANCELLED";
-        }
         catch (Exception ex)
         {
-            var error = ServingError.From(ex);
-            status = error.Code;
-            if (error.HttpStatus >= 500 && error.GrpcStatus is Grpc.Core.StatusCode.Internal)
-            {
-                loggers.CreateLogger(typeof(GetOnlineFeaturesEndpoint)).LogError(ex, "POST {Path} failed.", Path);
-            }
-            await WriteErrorAsync(context, error);
+            status = ApiError.From(ex, cancellation).Code;
+            throw;
         }
         finally
         {
             metrics.RecordRequest("http", Method, status, ServingMetrics.Since(started));
         }
-    }
-
-    public static async Task WriteErrorAsync(HttpContext context, ServingError error)
-    {
-        if (context.Response.HasStarted)
-        {
-            return;
-        }
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("detail", error.Message);
-            json.WriteString("code", error.Code);
-            json.WriteNumber("status", error.HttpStatus);
-            json.WriteEndObject();
-        }
-        context.Response.StatusCode = error.HttpStatus;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 }

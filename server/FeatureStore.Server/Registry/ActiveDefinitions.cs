@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Registry;
+using FeatureStore.Server.Serving;
 
 namespace FeatureStore.Server.Registry;
 
@@ -36,5 +37,12 @@ public sealed class ActiveDefinitions
     }
 }
 
-/// <summary>One applied registry version as served, or no version (nothing applied yet: every feature is unknown).</summary>
-public sealed record ServingSnapshot(RegistryVersion? Version, DefinitionSet Definitions);
+/// <summary>
+/// One applied registry version as served, or no version (nothing applied yet: every feature is unknown), with the
+/// caches that are only valid for it: they live and die with the snapshot, so a new version starts empty.
+/// </summary>
+public sealed record ServingSnapshot(RegistryVersion? Version, DefinitionSet Definitions)
+{
+    /// <summary>Feature lists already resolved against <see cref="Definitions"/>.</summary>
+    internal ResolvedFeaturesCache ResolvedFeatures { get; } = new();
+}

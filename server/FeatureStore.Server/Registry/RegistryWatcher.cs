@@ -1,5 +1,6 @@
 using FeatureStore.Core.Registry;
 using FeatureStore.Server.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace FeatureStore.Server.Registry;
 
@@ -10,7 +11,7 @@ namespace FeatureStore.Server.Registry;
 internal sealed class RegistryWatcher(
     IRegistry registry,
     ActiveDefinitions active,
-    ServerOptions options,
+    IOptions<ServerOptions> options,
     ILogger<RegistryWatcher> logger) : BackgroundService, IHostedLifecycleService
 {
     private string? _lastError;
@@ -22,13 +23,13 @@ internal sealed class RegistryWatcher(
         {
             logger.LogWarning(
                 "No registry version has been applied yet; every feature is unknown until 'featurestore apply' runs (checked every {Interval} ms).",
-                options.RegistryPollInterval.TotalMilliseconds);
+                options.Value.RegistryPollInterval.TotalMilliseconds);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.RegistryPollInterval);
+        using var timer = new PeriodicTimer(options.Value.RegistryPollInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -1,12 +1,11 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
+using Microsoft.Extensions.Options;
 
 namespace FeatureStore.Server.Serving;
 
@@ -19,18 +18,16 @@ namespace FeatureStore.Server.Serving;
 public sealed class OnlineServing(
     ActiveDefinitions active,
     IOnlineStore store,
-    ServerOptions options,
+    IOptions<ServerOptions> options,
     ServingMetrics metrics)
 {
-    /// <summary>Resolved feature lists per definitions instance: a new registry version starts an empty cache.</summary>
-    private readonly ConditionalWeakTable<DefinitionSet, ConcurrentDictionary<string, ResolvedFeatures>> _resolved = new();
-
-    private const int MaxCachedFeatureLists = 1024;
+    private readonly int _maxEntities = options.Value.MaxEntities;
 
     public async Task<ServingResult> ReadAsync(ServingRequest request, CancellationToken cancellationToken)
     {
-        var definitions = active.Snapshot.Definitions;
-        var resolved = Resolve(definitions, request);
+        var snapshot = active.Snapshot;
+        var definitions = snapshot.Definitions;
+        var resolved = Resolve(snapshot, request);
         var (features, requiredKeys) = (resolved.Features, resolved.RequiredKeys);
         var (keyColumns, rowCount) = ConvertEntityColumns(definitions, request, requiredKeys);
         var names = OutputNames(keyColumns, resolved.ColumnNames(request.FullFeatureNames), request.FullFeatureNames);
@@ -62,36 +59,22 @@ public sealed class OnlineServing(
     }
 
     /// <summary>
-    /// The checked features of a request and the join keys they need. Models ask for the same lists over and over, so
-    /// successful resolutions are cached per registry version (bounded); failures are never cached.
+    /// The checked features of a request and the join keys they need, cached in the snapshot's registry version
+    /// (models ask for the same lists over and over); failures are never cached.
     /// </summary>
-    private ResolvedFeatures Resolve(DefinitionSet definitions, ServingRequest request)
+    private static ResolvedFeatures Resolve(ServingSnapshot snapshot, ServingRequest request)
     {
-        var cache = _resolved.GetValue(definitions, _ => new ConcurrentDictionary<string, ResolvedFeatures>(StringComparer.Ordinal));
         var key = request.FeatureService is { } service && request.Features.Count == 0
             ? "service\u001f" + service
             : "features\u001f" + string.Join('\u001f', request.Features) + (request.FeatureService is null ? "" : "\u001e" + request.FeatureService);
-        if (cache.TryGetValue(key, out var cached))
+        if (snapshot.ResolvedFeatures.TryGet(key, out var cached))
         {
             return cached;
         }
-        var features = ResolveFeatures(definitions, request);
-        var resolved = new ResolvedFeatures(features, RequiredJoinKeys(definitions, features));
-        if (cache.Count < MaxCachedFeatureLists)
-        {
-            cache.TryAdd(key, resolved);
-        }
+        var features = ResolveFeatures(snapshot.Definitions, request);
+        var resolved = new ResolvedFeatures(features, RequiredJoinKeys(snapshot.Definitions, features));
+        snapshot.ResolvedFeatures.Add(key, resolved);
         return resolved;
-    }
-
-    private sealed record ResolvedFeatures(
-        IReadOnlyList<FeatureReference> Features, Dictionary<string, (EntityDefinition Entity, string View)> RequiredKeys)
-    {
-        private readonly string[] _shortNames = Features.Select(f => f.ColumnName(false)).ToArray();
-        private readonly string[] _fullNames = Features.Select(f => f.ColumnName(true)).ToArray();
-
-        /// <summary>The features' output column names, built once per resolution rather than per request.</summary>
-        public string[] ColumnNames(bool fullFeatureNames) => fullFeatureNames ? _fullNames : _shortNames;
     }
 
     private static IReadOnlyList<FeatureReference> ResolveFeatures(DefinitionSet definitions, ServingRequest request)
@@ -157,10 +140,10 @@ public sealed class OnlineServing(
             }
         }
         var rowCount = first?.Values.Count ?? 0;
-        if (rowCount > options.MaxEntities)
+        if (rowCount > _maxEntities)
         {
             throw new UserInputException(
-                $"The request has {rowCount} entity rows; the limit is {options.MaxEntities} (server option --max-entities).");
+                $"The request has {rowCount} entity rows; the limit is {_maxEntities} (server option --max-entities).");
         }
 
         var converted = new List<EntityColumn>(request.Entities.Count);

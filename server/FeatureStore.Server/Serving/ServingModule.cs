@@ -1,4 +1,5 @@
 using FeatureStore.Server.Configuration;
+using FeatureStore.Server.Errors;
 using FeatureStore.Server.GrpcApi;
 using FeatureStore.Server.HttpApi;
 using FeatureStore.Server.Metrics;
@@ -13,7 +14,8 @@ internal sealed class ServingModule : IServerModule
     public void Map(WebApplication app)
     {
         app.MapGrpcService<FeatureServingService>();
-        app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics, ILoggerFactory loggers) =>
-            GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics, loggers));
+        app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics) =>
+                GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics))
+            .WithMetadata(FeastErrorBody.Instance);
     }
 }

@@ -7,10 +7,10 @@ namespace FeatureStore.Tests.Catalog;
 [Collection(CatalogHostCollection.Name)]
 public sealed class CatalogJsonTests(CatalogHostFixture host)
 {
-    private async Task<(HttpStatusCode Status, JsonElement Json)> GetJsonAsync(string path)
+    private async Task<(HttpStatusCode Status, JsonElement Json)> GetJsonAsync(string path, string mediaType = "application/json")
     {
         using var response = await host.Http.GetAsync(path);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         return (response.StatusCode, json);
     }
@@ -66,13 +66,14 @@ public sealed class CatalogJsonTests(CatalogHostFixture host)
     [InlineData("/api/catalog/entities/rider", "rider")]
     [InlineData("/api/catalog/feature-services/ranking_v9", "ranking_v9")]
     [InlineData("/api/catalog/no-such-list", "no-such-list")]
-    public async Task Unknown_names_are_404_with_a_json_error(string path, string name)
+    public async Task Unknown_names_are_404_problem_details(string path, string name)
     {
-        var (status, json) = await GetJsonAsync(path);
+        var (status, json) = await GetJsonAsync(path, "application/problem+json");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("NOT_FOUND", json.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains(name, json.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(404, json.GetProperty("status").GetInt32());
+        Assert.Equal("NOT_FOUND", json.GetProperty("code").GetString());
+        Assert.Contains(name, json.GetProperty("detail").GetString());
     }
 
     [Theory]
@@ -80,12 +81,14 @@ public sealed class CatalogJsonTests(CatalogHostFixture host)
     [InlineData("/api/catalog/sources?page_token=garbage!")]
     [InlineData("/api/catalog/feature-services?page_size=ten")]
     [InlineData("/api/catalog/search?q=")]
-    public async Task Bad_filters_tokens_and_queries_are_400(string path)
+    public async Task Bad_filters_tokens_and_queries_are_400_problem_details(string path)
     {
-        var (status, json) = await GetJsonAsync(path);
+        var (status, json) = await GetJsonAsync(path, "application/problem+json");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("INVALID_ARGUMENT", json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(400, json.GetProperty("status").GetInt32());
+        Assert.Equal("INVALID_ARGUMENT", json.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("detail").GetString()));
     }
 
     [Fact]

@@ -45,6 +45,11 @@ public sealed class RedisOutageTests
         await Eventually(async () =>
             (await health.CheckAsync(new HealthCheckRequest { Service = "featurestore.v1.FeatureServing" })).Status
             == HealthCheckResponse.Types.ServingStatus.NotServing, "health to report NOT_SERVING");
+        var (ready, _) = await ReadinessTests.GetAsync(server, "/health/ready");
+        var (liveness, livenessBody) = await ReadinessTests.GetAsync(server, "/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.Equal(HttpStatusCode.OK, liveness);
+        Assert.Equal("NOT_SERVING", livenessBody.GetProperty("online_store").GetString());
 
         await redis.RestartAsync();
         // The restarted Redis is empty (no persistence): write the row again once the writer's connection is back.
@@ -64,6 +69,7 @@ public sealed class RedisOutageTests
         await Eventually(async () =>
             (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving,
             "health to report SERVING again");
+        Assert.Equal(HttpStatusCode.OK, (await ReadinessTests.GetAsync(server, "/health/ready")).Status);
         var after = await server.Client.GetOnlineFeaturesAsync(["driver_profile:name"], ServingTestData.Drivers(1001));
         Assert.Equal("Ann", after["name", 0]);
     }

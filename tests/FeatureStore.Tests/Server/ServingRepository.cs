@@ -40,8 +40,8 @@ internal sealed class ServingRepository : IAsyncDisposable
     /// <summary>The definitions last applied.</summary>
     public DefinitionSet Definitions { get; private set; }
 
-    /// <summary>Creates the folder and applies <see cref="ServingDefinitions.Create"/>.</summary>
-    public static async Task<ServingRepository> CreateAsync(string redisConnectionString)
+    /// <summary>Creates the folder and applies <see cref="ServingDefinitions.Create"/> (unless not <paramref name="apply"/>).</summary>
+    public static async Task<ServingRepository> CreateAsync(string redisConnectionString, bool apply = true)
     {
         var project = RedisFixture.UniqueProject("srv");
         var folder = Directory.CreateTempSubdirectory("featurestore-serving-").FullName;
@@ -56,7 +56,10 @@ internal sealed class ServingRepository : IAsyncDisposable
             """);
         var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redisConnectionString + ",abortConnect=false");
         var repository = new ServingRepository(folder, project, redisConnectionString, connection);
-        await repository.ApplyAsync(repository.Definitions);
+        if (apply)
+        {
+            await repository.ApplyAsync(repository.Definitions);
+        }
         return repository;
     }
 

@@ -1,11 +1,13 @@
 using FeatureStore.Core.Catalog;
 using FeatureStore.Core.Errors;
+using FeatureStore.Server.Errors;
 
 namespace FeatureStore.Server.Catalog.Web;
 
 /// <summary>
 /// Maps the human pages: <c>/</c>, <c>/views/{name}</c>, <c>/versions</c>. HTML only, no scripts. Unknown names give
-/// a 404 page, bad query strings a 400 page, an unreadable registry a 503 page.
+/// a 404 page, bad query strings a 400 page, an unreadable registry a 503 page (statuses and titles by
+/// <see cref="ApiError"/>'s rule).
 /// </summary>
 internal static class CatalogPageEndpoints
 {
@@ -24,28 +26,18 @@ internal static class CatalogPageEndpoints
 
     private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render)
     {
-        FeatureCatalog catalog;
+        FeatureCatalog? catalog = null;
         try
         {
             catalog = await source.GetCatalogAsync(http.RequestAborted);
-        }
-        catch (StoreUnavailableException error)
-        {
-            return Results.Content(
-                CatalogLayout.Render(new FeatureCatalog(CatalogSnapshot.Empty), "Unavailable", null, CatalogLayout.Message("Registry unavailable", error.Message)),
-                HtmlType, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        try
-        {
             return Results.Content(render(catalog), HtmlType);
         }
-        catch (NotFoundException error)
+        catch (Exception ex) when (ex is UserInputException or StoreUnavailableException)
         {
-            return Results.Content(CatalogLayout.Render(catalog, "Not found", null, CatalogLayout.Message("Not found", error.Message)), HtmlType, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (UserInputException error)
-        {
-            return Results.Content(CatalogLayout.Render(catalog, "Bad request", null, CatalogLayout.Message("Bad request", error.Message)), HtmlType, statusCode: StatusCodes.Status400BadRequest);
+            var error = ApiError.From(ex);
+            return Results.Content(
+                CatalogLayout.Render(catalog ?? new FeatureCatalog(CatalogSnapshot.Empty), error.Title, null, CatalogLayout.Message(error.Title, error.Message)),
+                HtmlType, statusCode: error.HttpStatus);
         }
     }
 }

@@ -1,10 +1,10 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Registry;
 
-namespace FeatureStore.Server.OnlineStore;
+namespace FeatureStore.Server.Registry;
 
 /// <summary>Creates the core's registry for a repository.</summary>
-internal static class StoreFactory
+internal static class RegistryFactory
 {
     public static IRegistry CreateRegistry(RepositoryConfig repository, IServiceProvider services) =>
         FileRegistry.ForConfig(repository, services.GetRequiredService<ILoggerFactory>());

@@ -1,0 +1,15 @@
+namespace FeatureStore.Server.Configuration;
+
+/// <summary>
+/// One server setting under its three spellings: the configuration key (settings file, and the name that
+/// <see cref="ServerOptions"/> binds), the flag and the environment variable. <see cref="Check"/> returns what is
+/// wrong with a value as written, or null; <see cref="Read"/> renders a bound value the same way, so one rule checks
+/// both configuration and options built in code.
+/// </summary>
+internal sealed record ServerSetting(
+    string Key,
+    string Flag,
+    string Environment,
+    string Help,
+    Func<string, string?> Check,
+    Func<ServerOptions, string?> Read);

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Net;
+
+namespace FeatureStore.Server.Configuration;
+
+/// <summary>
+/// The server's settings: the single list behind the flags' switch mappings, the environment variable names, the
+/// settings file keys, validation and <c>--help</c>.
+/// </summary>
+internal static class ServerSettings
+{
+    /// <summary>Environment variables named <c>FEATURESTORE_&lt;KEY&gt;</c> configure the server.</summary>
+    public const string EnvironmentPrefix = "FEATURESTORE_";
+
+    /// <summary>The settings file's key; it names the file, so it is read from flags and environment only.</summary>
+    public const string SettingsFileKey = "settings";
+
+    public static readonly IReadOnlyList<ServerSetting> All =
+    [
+        Text("settings", "--settings", "JSON settings file with any of the keys below (e.g. {\"http_port\": 7000, \"redis\": \"host:6379\"}); flags and environment variables override it",
+            _ => null),
+        Text("repo", "--repo", "feature repository folder holding featurestore.yaml (default: current folder)",
+            o => o.RepositoryPath),
+        Number("http_port", "--http-port", $"HTTP/1.1 port for the Feast-compatible API, /health, /health/ready and /metrics (default {ServerOptions.DefaultHttpPort}; 0 = any free port)",
+            0, 65535, o => o.HttpPort),
+        Number("grpc_port", "--grpc-port", $"gRPC (h2c) port (default {ServerOptions.DefaultGrpcPort}; 0 = any free port)",
+            0, 65535, o => o.GrpcPort),
+        new("bind", "--bind", EnvironmentPrefix + "BIND", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+            v => ParseAddress(v) is null ? $"'{v}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)." : null, o => o.Bind),
+        Text("redis", "--redis", "Redis connection string; overrides featurestore.yaml",
+            o => o.RedisConnectionString),
+        Number("max_entities", "--max-entities", $"largest number of entity rows per request (default {ServerOptions.DefaultMaxEntities})",
+            1, int.MaxValue, o => o.MaxEntities),
+        Number("store_timeout_ms", "--store-timeout-ms", "milliseconds an online store read may take before UNAVAILABLE (default 2000)",
+            1, 3_600_000, o => o.StoreTimeoutMs),
+        Number("registry_poll_ms", "--registry-poll-ms", "milliseconds between checks for a newly applied registry version (default 1000)",
+            1, 3_600_000, o => o.RegistryPollMs),
+        Number("health_probe_ms", "--health-probe-ms", "milliseconds between health checks of the online store and the registry (default 1000)",
+            1, 3_600_000, o => o.HealthProbeMs),
+        new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
+            v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
+                ? null
+                : $"'{v}' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).",
+            o => o.LogLevel.ToString()),
+    ];
+
+    public static string Usage =>
+        "usage: FeatureStore.Server [--flag value]...\n" +
+        string.Join("\n", All.Select(s => $"  {s.Flag,-20} {s.Help} [env {s.Environment}]")) + "\n" +
+        "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
+        "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
+        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.";
+
+    public static ServerSetting? ByFlag(string flag) => All.FirstOrDefault(s => s.Flag == flag);
+
+    public static ServerSetting? ByKey(string key) => All.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An IP address, or <c>localhost</c> for the IPv4 loopback; null when neither.</summary>
+    public static IPAddress? ParseAddress(string text) =>
+        text.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+        : IPAddress.TryParse(text, out var address) ? address
+        : null;
+
+    private static ServerSetting Text(string key, string flag, string help, Func<ServerOptions, string?> read) =>
+        new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, read);
+
+    private static ServerSetting Number(string key, string flag, string help, int min, int max, Func<ServerOptions, int> read) =>
+        new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,
+            v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? null
+                : $"'{v}' is not a whole number from {min} to {max}.",
+            o => read(o).ToString(CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,55 @@
+using FeatureStore.Core.Errors;
+using Grpc.Core;
+
+namespace FeatureStore.Server.Errors;
+
+/// <summary>
+/// How a failed request is reported, the one rule for every transport: user mistakes as NOT_FOUND (404) or
+/// INVALID_ARGUMENT (400) with the message naming the culprit, an unreachable store as UNAVAILABLE (503), anything
+/// else as INTERNAL (500) with a generic message, the detail going to the log only.
+/// </summary>
+internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
+{
+    public const string InternalMessage = "The server failed to answer; see its log for details.";
+
+    /// <summary>The gRPC status name (NOT_FOUND, ...), also used in HTTP error bodies and metric labels.</summary>
+    public string Code => CodeName(GrpcStatus);
+
+    /// <summary>The outcome of a request that threw <paramref name="exception"/>.</summary>
+    public static ApiError From(Exception exception, CancellationToken request = default) => exception switch
+    {
+        OperationCanceledException when request.IsCancellationRequested =>
+            new(StatusCode.Cancelled, StatusCodes.Status499ClientClosedRequest, "Cancelled", "The call was cancelled."),
+        NotFoundException e => new(StatusCode.NotFound, StatusCodes.Status404NotFound, "Not found", e.Message),
+        UserInputException e => new(StatusCode.InvalidArgument, StatusCodes.Status400BadRequest, "Bad request", e.Message),
+        StoreUnavailableException e => new(StatusCode.Unavailable, StatusCodes.Status503ServiceUnavailable, "Unavailable", e.Message),
+        RpcException e => new(e.StatusCode, StatusCodes.Status500InternalServerError, CodeName(e.StatusCode), e.Status.Detail),
+        _ => new(StatusCode.Internal, StatusCodes.Status500InternalServerError, "Internal error", InternalMessage),
+    };
+
+    /// <summary>Logs what the answer leaves out: the exception behind an INTERNAL error; an outage only at debug level,
+    /// since the health checks already report it once.</summary>
+    public void Log(ILogger logger, Exception exception, string operation)
+    {
+        if (GrpcStatus is StatusCode.Internal && exception is not RpcException)
+        {
+            logger.LogError(exception, "{Operation} failed.", operation);
+        }
+        else if (GrpcStatus is StatusCode.Unavailable)
+        {
+            logger.LogDebug("{Operation}: {Message}", operation, Message);
+        }
+    }
+
+    public static string CodeName(StatusCode code) => code switch
+    {
+        StatusCode.OK => "OK",
+        StatusCode.Cancelled => "CANCELLED",
+        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
+        StatusCode.NotFound => "NOT_FOUND",
+        StatusCode.Unavailable => "UNAVAILABLE",
+        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
+        StatusCode.Internal => "INTERNAL",
+        _ => code.ToString().ToUpperInvariant(),
+    };
+}
