@@ -262,7 +262,6 @@ internal static class FeastJsonResponseWriter
     /// Each row's last event timestamp as a quoted JSON string, written raw (no escaping check). Every feature of a
     /// view carries the same timestamp for a row, so a 100 x 50 answer over three views formats ~300 timestamps
     /// instead of 5,000; a row whose timestamp differs from the cached one (another view) is formatted again.
-    /// Measured on such an answer with a distinct timestamp per entity and view: 0.77 -> 0.47 ms to write.
     /// </summary>
     private sealed class RowTimestampTexts : IDisposable
     {
