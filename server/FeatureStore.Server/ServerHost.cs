@@ -1,6 +1,7 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
+using FeatureStore.Garnet;
 using FeatureStore.Redis;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
@@ -66,7 +67,7 @@ public static class ServerHost
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
         services.AddSingleton(sp => StoreFactory.CreateRegistry(repository, sp));
-        services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
+        services.AddOnlineStore(repository, new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
             CommandTimeout = options.StoreTimeout,
