@@ -178,7 +178,7 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
             {
                 try
                 {
-                    var started = StartHost();
+                    var started = await StartHostAsync(cancellationToken).ConfigureAwait(false);
                     new HostEndpoint(started.Port, Environment.ProcessId, DateTimeOffset.UtcNow).Write(Folder);
                     _lock = acquired;
                     Volatile.Write(ref _host, started);
@@ -230,7 +230,7 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
     /// Starts Garnet on the configured port; without one, on the port of the previous host (so clients reconnect by
     /// themselves), and only when that stays taken on a free one.
     /// </summary>
-    private GarnetHost StartHost()
+    private async Task<GarnetHost> StartHostAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var previous = HostEndpoint.Read(Folder)?.Port;
@@ -248,7 +248,7 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
                 }
                 catch (PortInUseException) when (sameUntil.Elapsed < SamePortWait)
                 {
-                    Thread.Sleep(200);
+                    await Task.Delay(200, cancellationToken).ConfigureAwait(false);
                 }
                 catch (PortInUseException ex) when (Settings.Port != 0)
                 {

@@ -46,6 +46,8 @@ internal sealed class GarnetHost : IAsyncDisposable
     /// </summary>
     public static GarnetHost Start(string folder, int port, ILoggerFactory loggerFactory)
     {
+        // Garnet binds only after it recovered the data; a taken port is found before paying for that.
+        ThrowIfPortTaken(port);
         var logger = loggerFactory.CreateLogger<GarnetHost>();
         var garnetLogs = new GarnetLoggerFactory(loggerFactory);
         var options = new GarnetServerOptions(garnetLogs.CreateLogger("Options"))
@@ -135,6 +137,19 @@ internal sealed class GarnetHost : IAsyncDisposable
                 Folder, ex.Message);
         }
         _server.Dispose(deleteDir: false);
+    }
+
+    private static void ThrowIfPortTaken(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            throw new PortInUseException(port, ex);
+        }
     }
 
     private static SocketError? FindSocketError(Exception? ex)
