@@ -368,6 +368,31 @@ public abstract class RedisOnlineStoreTests(IOnlineBackend backend)
         Assert.True(slotsByBucket.Count > 900); // keys spread over (nearly) all 1024 buckets
     }
 
+    /// <summary>
+    /// A known difference: Redis's SCAN examines about COUNT slots per call, Garnet's walks on until it found COUNT
+    /// matching keys, so a pattern few keys match costs Garnet one long call over the whole keyspace. The online store
+    /// scans by project (removing stale views), and an embedded store normally holds one project, whose keys all match.
+    /// </summary>
+    [Fact]
+    public async Task Scan_by_a_pattern_nothing_matches_stops_after_count_slots_on_redis_and_walks_everything_on_garnet()
+    {
+        var other = RedisFixture.UniqueProject();
+        var database = backend.Connection.GetDatabase();
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => database.StringSetAsync($"{other}:{i}", i, TimeSpan.FromMinutes(5))));
+
+        var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", "0", "MATCH", $"{RedisFixture.UniqueProject()}:*", "COUNT", "10"))!;
+
+        Assert.Empty((RedisResult[])reply[1]!);
+        if (backend.Name == "embedded")
+        {
+            Assert.Equal("0", (string?)reply[0]); // done: everything was examined in this one call
+        }
+        else
+        {
+            Assert.NotEqual("0", (string?)reply[0]); // more to scan: about 10 slots were examined
+        }
+    }
+
     private async Task<List<RedisKey>> ProjectKeysAsync(string project)
     {
         var server = backend.Connection.GetServers().Single();
