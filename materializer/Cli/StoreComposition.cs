@@ -1,15 +1,17 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Offline;
+using FeatureStore.Core.Online;
 using FeatureStore.DuckDb;
+using FeatureStore.Garnet;
 using FeatureStore.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace FeatureStore.Materializer.Cli;
 
 /// <summary>
-/// Where the CLI chooses its store implementations: the one place that names DuckDB and Redis types. Verbs ask for
-/// the domain's interfaces.
+/// Where the CLI chooses its store implementations: the one place that names DuckDB, Redis and Garnet types. Verbs ask
+/// for the domain's interfaces.
 /// </summary>
 internal static class StoreComposition
 {
@@ -18,12 +20,18 @@ internal static class StoreComposition
     public static IOfflineStore Offline(CliContext context) =>
         new DuckDbOfflineStore(logger: context.LoggerFactory.CreateLogger<DuckDbOfflineStore>());
 
-    /// <summary>The online store of a repository, with the CLI's timeouts (a batch job may wait for Redis a little).</summary>
-    public static async Task<RedisOnlineStore> OpenOnlineAsync(
+    /// <summary>
+    /// The online store of a repository, with the CLI's timeouts (a batch job may wait for Redis a little). For the
+    /// embedded store the command hosts it when no process does; disposing the store at the end of the command then
+    /// checkpoints the data, so the next process (a server, the next command) recovers it.
+    /// </summary>
+    public static async Task<IOnlineStoreConnection> OpenOnlineAsync(
         RepositoryConfig config, CliContext context, CancellationToken cancellationToken, RedisOnlineStoreOptions? options = null) =>
-        await RedisOnlineStore.ConnectAsync(
-            config.RedisConnectionString, (options ?? new RedisOnlineStoreOptions()) with { ClientName = "featurestore-cli" },
-            context.LoggerFactory.CreateLogger<RedisOnlineStore>(), cancellationToken);
+        await OnlineStoreConnector.OpenAsync(
+            config, (options ?? new RedisOnlineStoreOptions()) with { ClientName = "featurestore-cli" }, context.LoggerFactory, cancellationToken);
+
+    /// <summary>Which online store the repository uses and where its data is (for <c>status</c>).</summary>
+    public static string DescribeOnline(RepositoryConfig config) => OnlineStoreConnector.Describe(config);
 
     /// <summary>Short bounds for best-effort work (cleanup after apply): an unreachable Redis delays a command by seconds at most.</summary>
     public static RedisOnlineStoreOptions BestEffort { get; } = new()

@@ -8,8 +8,9 @@ using FeatureStore.Materializer.Progress;
 namespace FeatureStore.Materializer.Commands;
 
 /// <summary>
-/// <c>featurestore status</c>: per online view of the applied registry, its materialization watermark, last run
-/// time, rows written and duration ("never" for views not materialized yet).
+/// <c>featurestore status</c>: which online store the repository uses and where its data is, then per online view of
+/// the applied registry, its materialization watermark, last run time, rows written and duration ("never" for views
+/// not materialized yet).
 /// </summary>
 internal sealed class StatusCommand : ICliVerb
 {
@@ -18,13 +19,14 @@ internal sealed class StatusCommand : ICliVerb
     public Command Build(CliContext context)
     {
         var repo = CommonOptions.Repo();
-        var command = new Command("status", "Show each online view's materialization watermark, last run, rows written and duration")
+        var command = new Command("status", "Show the online store in use and each online view's materialization watermark, last run, rows written and duration")
         {
             repo,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var config = RepositoryLoader.LoadConfig(parseResult.GetValue(repo) ?? ".");
+            await context.Output.WriteLineAsync($"Online store: {StoreComposition.DescribeOnline(config)}");
             var registry = FileRegistry.ForConfig(config, context.LoggerFactory);
             var current = await registry.GetCurrentAsync(cancellationToken);
             var states = (await registry.GetMaterializationStateAsync(cancellationToken)).ToDictionary(s => s.View, StringComparer.Ordinal);

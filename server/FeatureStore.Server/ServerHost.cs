@@ -1,5 +1,6 @@
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
+using FeatureStore.Garnet;
 using FeatureStore.Redis;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
@@ -70,7 +71,7 @@ public static class ServerHost
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
         services.AddSingleton(sp => RegistryFactory.CreateRegistry(repository, sp));
-        services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
+        services.AddOnlineStore(repository, new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
             CommandTimeout = options.StoreTimeout,

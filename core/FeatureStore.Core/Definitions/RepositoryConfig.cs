@@ -12,10 +12,17 @@ public sealed record RepositoryConfig
     /// <summary>Namespace of everything this repository writes (Redis keys, registry): <c>[a-z][a-z0-9_]*</c>.</summary>
     public required string Project { get; init; }
 
-    public string OnlineStoreType { get; init; } = "redis";
+    /// <summary>
+    /// <see cref="OnlineStoreTypes.Redis"/> or <see cref="OnlineStoreTypes.Embedded"/>. The file's default is the
+    /// embedded store; <c>FEATURESTORE_REDIS</c> and <c>--redis</c> switch to Redis.
+    /// </summary>
+    public string OnlineStoreType { get; init; } = OnlineStoreTypes.Redis;
 
-    /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c> (used by the Redis type).</summary>
     public string RedisConnectionString { get; init; } = "localhost:6379";
+
+    /// <summary>The embedded store's folder and port; set when <see cref="OnlineStoreType"/> is embedded.</summary>
+    public EmbeddedStoreSettings? EmbeddedStore { get; init; }
 
     public string OfflineStoreType { get; init; } = "duckdb";
 

@@ -15,7 +15,7 @@ namespace FeatureStore.Redis;
 /// are one pipelined round trip; writes go through <see cref="OnlineViewWriter"/> (a compare-and-set script, many
 /// keys per call). Shares one multiplexer; owns it only when created by <see cref="ConnectAsync"/>.
 /// </summary>
-public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
+public sealed class RedisOnlineStore : IOnlineStoreConnection
 {
     private readonly bool _ownsConnection;
     private readonly ILogger _logger;
@@ -42,6 +42,9 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
     internal RedisOnlineStoreOptions Options { get; }
 
     internal ILogger Logger => _logger;
+
+    /// <summary>Whether the connection is up now, without a round trip.</summary>
+    public bool IsConnected => Connection.IsConnected;
 
     /// <summary>The endpoints, host:port only (never the password or the rest of the connection string).</summary>
     public string Description { get; }
