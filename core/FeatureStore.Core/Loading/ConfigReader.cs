@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
+using FeatureStore.Core.Scheduling;
 using YamlDotNet.RepresentationModel;
 
 namespace FeatureStore.Core.Loading;
@@ -14,9 +15,10 @@ internal static class ConfigReader
     public const string RegistryVariable = "FEATURESTORE_REGISTRY";
     public const string DefaultRegistry = ".featurestore/registry";
 
-    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry"];
+    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry", "materialization"];
     private static readonly string[] OnlineKeys = ["type", "connection_string"];
     private static readonly string[] OfflineKeys = ["type"];
+    private static readonly string[] MaterializationKeys = ["schedule"];
 
     /// <summary>The absolute repository folder; a missing folder or config file is a <see cref="NotFoundException"/>.</summary>
     public static string ResolveRoot(string repositoryFolder)
@@ -86,6 +88,7 @@ internal static class ConfigReader
             var offlineEntries = reader.Entries(offline, OfflineKeys, "offline_store");
             CheckType(reader, YamlNodeReader.Optional(offlineEntries, "type"), "offline_store", "duckdb");
         }
+        var schedule = ReadSchedule(reader, YamlNodeReader.Optional(entries, "materialization"));
         var registry = Path.GetFullPath(Path.Combine(root, DefaultRegistry));
         if (reader.Scalar(YamlNodeReader.Optional(entries, "registry"), "registry") is { } registryValue)
         {
@@ -123,7 +126,28 @@ internal static class ConfigReader
             RedisConnectionString = redis,
             OfflineStoreType = "duckdb",
             RegistryPath = Path.TrimEndingDirectorySeparator(registry),
+            MaterializationSchedule = schedule,
         };
+    }
+
+    /// <summary><c>materialization: {schedule: CRON}</c>: the default schedule of online views, checked here.</summary>
+    private static string? ReadSchedule(YamlNodeReader reader, YamlNode? node)
+    {
+        if (node is null || reader.Map(node, "materialization") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, MaterializationKeys, "materialization");
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "schedule"), "materialization.schedule") is not { } text)
+        {
+            return null;
+        }
+        if (!CronSchedule.TryParse(text.Value, out var schedule, out var problem))
+        {
+            reader.Problems.Add(text.Location, $"malformed materialization.schedule '{text.Value}': {problem}");
+            return null;
+        }
+        return schedule.Text;
     }
 
     private static void CheckType(YamlNodeReader reader, YamlNode? node, string section, string supported)
