@@ -53,6 +53,7 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
         StatusCode.Internal => "INTERNAL",
-        _ => code.ToString().ToUpperInvariant(),
+        // PermissionDenied -> PERMISSION_DENIED, as gRPC spells every status.
+        _ => System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString()),
     };
 }
