@@ -51,7 +51,8 @@ internal static class ServerSettings
         string.Join("\n", All.Select(s => $"  {s.Flag,-20} {s.Help} [env {s.Environment}]")) + "\n" +
         "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
         "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
-        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.";
+        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.\n" +
+        "Write endpoints (loopback clients only): POST /materialize, POST /materialize-incremental (?async=true answers 202).";
 
     public static ServerSetting? ByFlag(string flag) => All.FirstOrDefault(s => s.Flag == flag);
 
