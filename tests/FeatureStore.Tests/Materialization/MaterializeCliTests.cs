@@ -97,7 +97,7 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
         Assert.Equal(0, status.ExitCode);
         var lines = status.Output.ReplaceLineEndings("\n").TrimEnd().Split('\n');
         Assert.StartsWith("VIEW", lines[0]);
-        Assert.Matches($@"^driver_hourly_stats\s+{System.Text.RegularExpressions.Regex.Escape(Iso(T))}\s+\S+\s+2\s+\d+\.\d\d s$", lines[1]);
+        Assert.Matches($@"^driver_hourly_stats\s+{System.Text.RegularExpressions.Regex.Escape(Iso(T))}\s+\S+\s+2\s+\d+\.\d\d s\s+-\s+-$", lines[1]); // no schedule, no next run
         Assert.Equal(2, lines.Length); // offline-only views are not listed
 
         var registry = new FileRegistry(Path.Combine(_root, ".featurestore", "registry"));
