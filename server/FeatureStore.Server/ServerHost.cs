@@ -6,6 +6,7 @@ using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
+using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -28,6 +29,7 @@ public static class ServerHost
         new HealthModule(),
         new ServingModule(),
         new CatalogModule(),
+        new MaterializationModule(),
     ];
 
     /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>

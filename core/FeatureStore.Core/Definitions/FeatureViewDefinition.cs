@@ -18,6 +18,12 @@ public sealed record FeatureViewDefinition
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     public required IReadOnlyList<FeatureDefinition> Features { get; init; }
 
+    /// <summary>
+    /// Cron expression (UTC) of scheduled materialization: the view's own <c>schedule</c>, else the repository's
+    /// <c>materialization.schedule</c>, as recorded at apply; null when the view is not scheduled.
+    /// </summary>
+    public string? Schedule { get; init; }
+
     [JsonIgnore]
     public SourceLocation? Location { get; init; }
 

@@ -29,6 +29,12 @@ public sealed record RepositoryConfig
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
     public required string RegistryPath { get; init; }
 
+    /// <summary>
+    /// <c>materialization.schedule</c>: the cron expression (UTC) of every online view without a schedule of its own;
+    /// null when views are materialized only on demand.
+    /// </summary>
+    public string? MaterializationSchedule { get; init; }
+
     /// <summary>Leaves the connection string out: it may hold a password, and a record prints every property.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

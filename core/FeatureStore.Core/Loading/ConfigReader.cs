@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
+using FeatureStore.Core.Scheduling;
 using YamlDotNet.RepresentationModel;
 
 namespace FeatureStore.Core.Loading;
@@ -17,10 +18,11 @@ internal static class ConfigReader
     public const string DefaultRegistry = ".featurestore/registry";
     public const string DefaultEmbeddedPath = ".featurestore/online";
 
-    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry"];
+    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry", "materialization"];
     private static readonly string[] OnlineKeys = ["type", "connection_string", "path", "port"];
     private static readonly string[] OnlineTypes = [OnlineStoreTypes.Embedded, OnlineStoreTypes.Redis];
     private static readonly string[] OfflineKeys = ["type"];
+    private static readonly string[] MaterializationKeys = ["schedule"];
 
     /// <summary>The absolute repository folder; a missing folder or config file is a <see cref="NotFoundException"/>.</summary>
     public static string ResolveRoot(string repositoryFolder)
@@ -81,6 +83,7 @@ internal static class ConfigReader
             var offlineEntries = reader.Entries(offline, OfflineKeys, "offline_store");
             CheckType(reader, YamlNodeReader.Optional(offlineEntries, "type"), "offline_store", "duckdb");
         }
+        var schedule = ReadSchedule(reader, YamlNodeReader.Optional(entries, "materialization"));
         var registry = Path.GetFullPath(Path.Combine(root, DefaultRegistry));
         if (reader.Scalar(YamlNodeReader.Optional(entries, "registry"), "registry") is { } registryValue)
         {
@@ -119,6 +122,7 @@ internal static class ConfigReader
             EmbeddedStore = online.Type == OnlineStoreTypes.Embedded ? online.Embedded : null,
             OfflineStoreType = "duckdb",
             RegistryPath = Path.TrimEndingDirectorySeparator(registry),
+            MaterializationSchedule = schedule,
         };
     }
 
@@ -192,6 +196,26 @@ internal static class ConfigReader
             }
         }
         return choice with { Embedded = embedded with { Path = Path.TrimEndingDirectorySeparator(embedded.Path) } };
+    }
+
+    /// <summary><c>materialization: {schedule: CRON}</c>: the default schedule of online views, checked here.</summary>
+    private static string? ReadSchedule(YamlNodeReader reader, YamlNode? node)
+    {
+        if (node is null || reader.Map(node, "materialization") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, MaterializationKeys, "materialization");
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "schedule"), "materialization.schedule") is not { } text)
+        {
+            return null;
+        }
+        if (!CronSchedule.TryParse(text.Value, out var schedule, out var problem))
+        {
+            reader.Problems.Add(text.Location, $"malformed materialization.schedule '{text.Value}': {problem}");
+            return null;
+        }
+        return schedule.Text;
     }
 
     private static void CheckType(YamlNodeReader reader, YamlNode? node, string section, string supported)

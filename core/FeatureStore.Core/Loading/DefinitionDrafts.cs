@@ -44,7 +44,8 @@ internal sealed record FeatureViewDraft(
     string? Owner,
     string? Description,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyList<FeatureDraft> Features);
+    IReadOnlyList<FeatureDraft> Features,
+    string? Schedule = null);
 
 internal sealed record FeatureServiceDraft(
     SourceLocation Location,

@@ -1,4 +1,5 @@
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Scheduling;
 using YamlDotNet.RepresentationModel;
 
 namespace FeatureStore.Core.Loading;
@@ -14,7 +15,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
     public static readonly string[] SourceKeys =
         ["name", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "description", "owner", "tags"];
     public static readonly string[] ViewKeys =
-        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features"];
+        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule"];
     public static readonly string[] FeatureKeys = ["name", "type", "description", "tags"];
     public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features"];
 
@@ -162,6 +163,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
                 reader.Problems.Add(onlineText.Location, $"online of {what} must be true or false, not '{onlineText.Value}'");
             }
         }
+        var schedule = Schedule(entries, what, online);
 
         var features = new List<FeatureDraft>();
         var featuresNode = reader.Required(map, entries, "features", what);
@@ -187,7 +189,28 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         }
 
         return new FeatureViewDraft(reader.At(map), name, entities, source, ttl, online,
-            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features);
+            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features, schedule);
+    }
+
+    /// <summary>A view's own cron schedule; only an online view is ever materialized, so only it may have one.</summary>
+    private string? Schedule(IReadOnlyDictionary<string, MapEntry> entries, string what, bool online)
+    {
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "schedule"), "schedule") is not { } text)
+        {
+            return null;
+        }
+        if (!CronSchedule.TryParse(text.Value, out var schedule, out var problem))
+        {
+            reader.Problems.Add(text.Location, $"malformed schedule '{text.Value}' of {what}: {problem}");
+            return null;
+        }
+        if (!online)
+        {
+            reader.Problems.Add(text.Location,
+                $"{what} is offline only (online: false), so it is never materialized; remove its schedule or make it online");
+            return null;
+        }
+        return schedule.Text;
     }
 
     private FeatureDraft? ParseFeature(YamlNode node, string viewWhat)

@@ -8,7 +8,11 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal static class DefinitionSetBuilder
 {
-    public static DefinitionSet Build(string project, DraftSet drafts) => new()
+    /// <summary>
+    /// <paramref name="defaultSchedule"/> (featurestore.yaml's <c>materialization.schedule</c>) is recorded on every
+    /// online view without a schedule of its own, so the registry alone says when each view runs.
+    /// </summary>
+    public static DefinitionSet Build(string project, DraftSet drafts, string? defaultSchedule = null) => new()
     {
         Project = project,
         Entities = drafts.Entities.Select(e => new EntityDefinition
@@ -50,6 +54,7 @@ internal static class DefinitionSetBuilder
                 Description = f.Description,
                 Tags = f.Tags,
             }).ToArray(),
+            Schedule = v.Schedule ?? (v.Online ? defaultSchedule : null),
             Location = v.Location,
         }).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray(),
         FeatureServices = drafts.FeatureServices.Select(s => new FeatureServiceDefinition

@@ -68,6 +68,10 @@ public sealed class MaterializationEngine
                 locks.Add(await _store.AcquireMaterializationLockAsync(
                     definitions.Project, plan.View.Name, _options, request.WaitForLock, cancellationToken).ConfigureAwait(false));
             }
+            if (request.ExpectedWatermarks is not null)
+            {
+                await SkipViewsRunMeanwhileAsync(plans, request.ExpectedWatermarks, cancellationToken).ConfigureAwait(false);
+            }
             // Data of views no longer served (removed, offline, schema changed) must not linger.
             await _store.RemoveStaleViewsAsync(definitions, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
             // Every view is recorded before any is written, so a view a newer registry version owns refuses the run
@@ -155,6 +159,40 @@ public sealed class MaterializationEngine
             "The watermark of {View} ({Watermark}) is in the future; continuing from {Effective}, when that run happened.",
             state.View, watermark.ToString("O"), effective.ToString("O"));
         return effective;
+    }
+
+    /// <summary>
+    /// With the locks held, no other run can move a watermark any more: a view whose watermark is no longer the one
+    /// the caller expected was materialized by another run after the caller looked, and is skipped.
+    /// </summary>
+    private async Task SkipViewsRunMeanwhileAsync(
+        List<ViewPlan> plans, IReadOnlyDictionary<string, DateTimeOffset?> expected, CancellationToken cancellationToken)
+    {
+        var states = (await _registry.GetMaterializationStateAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.View, StringComparer.Ordinal);
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            if (plan.SkippedReason is not null || !expected.TryGetValue(plan.View.Name, out var expectedWatermark))
+            {
+                continue;
+            }
+            states.TryGetValue(plan.View.Name, out var state);
+            if (state?.Watermark == expectedWatermark)
+            {
+                continue;
+            }
+            if (plan.Scan is not null)
+            {
+                await plan.Scan.DisposeAsync().ConfigureAwait(false);
+            }
+            plans[i] = plan with
+            {
+                Scan = null,
+                State = state,
+                SkippedReason = $"materialized by another run meanwhile (watermark {state?.Watermark?.ToString("O") ?? "none"})",
+            };
+        }
     }
 
     private static IReadOnlyList<FeatureViewDefinition> SelectViews(DefinitionSet definitions, IReadOnlyList<string>? names)

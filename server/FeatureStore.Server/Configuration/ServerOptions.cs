@@ -50,6 +50,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("health_probe_ms")]
     public int HealthProbeMs { get; set; } = 1000;
 
+    /// <summary>Run scheduled materialization in this server (as <c>featurestore worker</c> does).</summary>
+    [ConfigurationKeyName("materialize_on_schedule")]
+    public bool MaterializeOnSchedule { get; set; }
+
     /// <summary>The lowest level logged.</summary>
     [ConfigurationKeyName("log_level")]
     public LogLevel LogLevel { get; set; } = LogLevel.Information;

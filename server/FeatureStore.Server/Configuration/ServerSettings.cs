@@ -37,6 +37,8 @@ internal static class ServerSettings
             1, 3_600_000, o => o.RegistryPollMs),
         Number("health_probe_ms", "--health-probe-ms", "milliseconds between health checks of the online store and the registry (default 1000)",
             1, 3_600_000, o => o.HealthProbeMs),
+        Switch("materialize_on_schedule", "--materialize-on-schedule", "run each view's scheduled materialization in this server, as 'featurestore worker' does (default false)",
+            o => o.MaterializeOnSchedule),
         new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
             v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
                 ? null
@@ -49,7 +51,8 @@ internal static class ServerSettings
         string.Join("\n", All.Select(s => $"  {s.Flag,-20} {s.Help} [env {s.Environment}]")) + "\n" +
         "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
         "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
-        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.";
+        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.\n" +
+        "Write endpoints (loopback clients only): POST /materialize, POST /materialize-incremental (?async=true answers 202).";
 
     public static ServerSetting? ByFlag(string flag) => All.FirstOrDefault(s => s.Flag == flag);
 
@@ -63,6 +66,13 @@ internal static class ServerSettings
 
     private static ServerSetting Text(string key, string flag, string help, Func<ServerOptions, string?> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, read);
+
+    /// <summary>A true/false setting whose flag alone means true.</summary>
+    private static ServerSetting Switch(string key, string flag, string help, Func<ServerOptions, bool> read) =>
+        new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,
+            v => bool.TryParse(v, out _) ? null : $"'{v}' is not true or false.",
+            o => read(o) ? "true" : "false",
+            IsSwitch: true);
 
     private static ServerSetting Number(string key, string flag, string help, int min, int max, Func<ServerOptions, int> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,

@@ -1,12 +1,14 @@
 using FeatureStore.Core.Errors;
+using FeatureStore.Core.Materialization;
 using Grpc.Core;
 
 namespace FeatureStore.Server.Errors;
 
 /// <summary>
 /// How a failed request is reported, the one rule for every transport: user mistakes as NOT_FOUND (404) or
-/// INVALID_ARGUMENT (400) with the message naming the culprit, an unreachable store as UNAVAILABLE (503), anything
-/// else as INTERNAL (500) with a generic message, the detail going to the log only.
+/// INVALID_ARGUMENT (400) with the message naming the culprit, a view that another run is materializing as ABORTED
+/// (409), an unreachable store as UNAVAILABLE (503), anything else as INTERNAL (500) with a generic message, the
+/// detail going to the log only.
 /// </summary>
 internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
 {
@@ -21,6 +23,7 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         OperationCanceledException when request.IsCancellationRequested =>
             new(StatusCode.Cancelled, StatusCodes.Status499ClientClosedRequest, "Cancelled", "The call was cancelled."),
         NotFoundException e => new(StatusCode.NotFound, StatusCodes.Status404NotFound, "Not found", e.Message),
+        MaterializationInProgressException e => new(StatusCode.Aborted, StatusCodes.Status409Conflict, "Conflict", e.Message),
         UserInputException e => new(StatusCode.InvalidArgument, StatusCodes.Status400BadRequest, "Bad request", e.Message),
         StoreUnavailableException e => new(StatusCode.Unavailable, StatusCodes.Status503ServiceUnavailable, "Unavailable", e.Message),
         RpcException e => new(e.StatusCode, StatusCodes.Status500InternalServerError, CodeName(e.StatusCode), e.Status.Detail),
@@ -50,6 +53,7 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
         StatusCode.Internal => "INTERNAL",
-        _ => code.ToString().ToUpperInvariant(),
+        // PermissionDenied -> PERMISSION_DENIED, as gRPC spells every status.
+        _ => System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString()),
     };
 }
