@@ -1,10 +1,12 @@
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
 using FeatureStore.Redis;
+using FeatureStore.Server.Auth;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
+using FeatureStore.Server.Ingestion;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -24,9 +26,11 @@ public static class ServerHost
     private static IServerModule[] Modules() =>
     [
         new MetricsModule(),
+        new AuthModule(),
         new HealthModule(),
         new ServingModule(),
         new CatalogModule(),
+        new IngestionModule(),
     ];
 
     /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>
@@ -49,6 +53,8 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // A larger body is answered 413 (see ApiError) before it is read into memory.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             ListenOptions? http = null;
             ListenOptions? grpc = null;
             kestrel.Listen(options.BindAddress, options.HttpPort, listen =>

@@ -37,6 +37,18 @@ internal static class ServerSettings
             1, 3_600_000, o => o.RegistryPollMs),
         Number("health_probe_ms", "--health-probe-ms", "milliseconds between health checks of the online store and the registry (default 1000)",
             1, 3_600_000, o => o.HealthProbeMs),
+        Number("max_push_rows", "--max-push-rows", $"largest number of rows per push or write-to-online-store request (default {ServerOptions.DefaultMaxPushRows})",
+            1, int.MaxValue, o => o.MaxPushRows),
+        Number("max_body_mb", "--max-body-mb", $"largest HTTP request body in MB, and largest gRPC request message (default {ServerOptions.DefaultMaxBodyMb})",
+            1, 2047, o => o.MaxBodyMb),
+        Secret("write_tokens", "comma-separated bearer tokens that may write (push, write-to-online-store, materialize); " +
+            "without any, write endpoints accept loopback clients only. Environment or settings file only, never a flag"),
+        Text("write_tokens_file", "--write-tokens-file", "file of write tokens, one per line ('#' comments and blank lines ignored)",
+            o => o.WriteTokensFile),
+        Secret("read_tokens", "comma-separated bearer tokens that may read (write tokens may read too); " +
+            "without any, reads need no token. Environment or settings file only, never a flag"),
+        Text("read_tokens_file", "--read-tokens-file", "file of read tokens, one per line",
+            o => o.ReadTokensFile),
         new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
             v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
                 ? null
@@ -46,10 +58,11 @@ internal static class ServerSettings
 
     public static string Usage =>
         "usage: FeatureStore.Server [--flag value]...\n" +
-        string.Join("\n", All.Select(s => $"  {s.Flag,-20} {s.Help} [env {s.Environment}]")) + "\n" +
+        string.Join("\n", All.Select(s => $"  {s.Flag ?? "(no flag)",-20} {s.Help} [env {s.Environment}]")) + "\n" +
         "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
         "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
-        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.";
+        "registry version is loaded), GET /metrics, POST /get-online-features, POST /push, POST /write-to-online-store,\n" +
+        "/api/catalog/..., gRPC on the gRPC port.";
 
     public static ServerSetting? ByFlag(string flag) => All.FirstOrDefault(s => s.Flag == flag);
 
@@ -63,6 +76,10 @@ internal static class ServerSettings
 
     private static ServerSetting Text(string key, string flag, string help, Func<ServerOptions, string?> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, read);
+
+    /// <summary>A secret: no flag, and the value is never repeated in a message (its rules are checked where it is read).</summary>
+    private static ServerSetting Secret(string key, string help) =>
+        new(key, null, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, _ => null);
 
     private static ServerSetting Number(string key, string flag, string help, int min, int max, Func<ServerOptions, int> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,

@@ -1,4 +1,6 @@
 using FeatureStore.Core.Errors;
+using FeatureStore.Server.Auth;
+using FeatureStore.Server.HttpApi;
 using Grpc.Core;
 
 namespace FeatureStore.Server.Errors;
@@ -23,6 +25,13 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         NotFoundException e => new(StatusCode.NotFound, StatusCodes.Status404NotFound, "Not found", e.Message),
         UserInputException e => new(StatusCode.InvalidArgument, StatusCodes.Status400BadRequest, "Bad request", e.Message),
         StoreUnavailableException e => new(StatusCode.Unavailable, StatusCodes.Status503ServiceUnavailable, "Unavailable", e.Message),
+        UnauthenticatedException e => new(StatusCode.Unauthenticated, StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
+        AccessDeniedException e => new(StatusCode.PermissionDenied, StatusCodes.Status403Forbidden, "Forbidden", e.Message),
+        UnsupportedMediaTypeException e => new(StatusCode.InvalidArgument, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => new(
+            StatusCode.ResourceExhausted, StatusCodes.Status413PayloadTooLarge, "Payload too large",
+            $"The request body is larger than the server accepts ({e.Message.TrimEnd('.')}). Send fewer rows per request, or raise the limit with the server option --max-body-mb."),
+        BadHttpRequestException e => new(StatusCode.InvalidArgument, e.StatusCode, "Bad request", e.Message),
         RpcException e => new(e.StatusCode, StatusCodes.Status500InternalServerError, CodeName(e.StatusCode), e.Status.Detail),
         _ => new(StatusCode.Internal, StatusCodes.Status500InternalServerError, "Internal error", InternalMessage),
     };
@@ -50,6 +59,9 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
         StatusCode.Internal => "INTERNAL",
+        StatusCode.Unauthenticated => "UNAUTHENTICATED",
+        StatusCode.PermissionDenied => "PERMISSION_DENIED",
+        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
         _ => code.ToString().ToUpperInvariant(),
     };
 }
