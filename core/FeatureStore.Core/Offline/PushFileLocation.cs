@@ -80,11 +80,11 @@ public sealed class PushFileLocation
             return null;
         }
         var location = new PushFileLocation(string.Join(Path.DirectorySeparatorChar, literal) is { Length: > 0 } folder ? folder : "/", fileNamePattern);
-        var sample = location.NewFileName(DateTimeOffset.UnixEpoch);
+        var sample = location.NewFileName("19700101T000000000Z-00000000");
         if (sample is null || !WildcardMatches(fileNamePattern, sample))
         {
-            problem = $"the glob '{batchSource.Path}' of batch source '{batchSource.Name}' has a file name pattern that a new file cannot be named after; " +
-                      "use '*' wildcards (e.g. part-*.parquet)";
+            problem = $"the glob '{batchSource.Path}' of batch source '{batchSource.Name}' has a file name pattern that new files cannot be named after; " +
+                      "it needs a '*' for a unique name (e.g. part-*.parquet)";
             return null;
         }
         if (WildcardMatches(fileNamePattern, TemporaryName(sample)))
