@@ -97,6 +97,23 @@ public sealed class PushSourceDefinitionTests
         Assert.Contains(problems, p => p.Message == "unknown type 'pusj' of source 'driver_stats_push'; did you mean 'push'?; a source is 'parquet' (the default) or 'push'");
     }
 
+    [Fact]
+    public async Task Apply_says_when_a_push_source_can_only_take_online_pushes()
+    {
+        using var repo = await RepositoryAsync(PushRepository.Definitions("data/driver_stats/part-0.parquet"));
+        repo.Write("featurestore.yaml", TestRepository.DefaultConfig + "\nregistry: .featurestore/registry\n");
+
+        var applied = await Cli.CliRunner.RunAsync("apply", "--repo", repo.Root);
+
+        Assert.Equal(0, applied.ExitCode);
+        Assert.Contains(
+            "note: push source 'driver_stats_push' accepts online pushes only: batch source 'driver_stats_source' reads the single file " +
+            "'data/driver_stats/part-0.parquet', and offline pushes add files: give it a folder or a glob", applied.Output);
+        using var folder = await RepositoryAsync(PushRepository.Definitions());
+        folder.Write("featurestore.yaml", TestRepository.DefaultConfig + "\nregistry: .featurestore/registry\n");
+        Assert.DoesNotContain("note:", (await Cli.CliRunner.RunAsync("apply", "--repo", folder.Root)).Output);
+    }
+
     private static async Task<TestRepository> RepositoryAsync(string yaml)
     {
         var repo = TestRepository.Create().Write(File, yaml);
