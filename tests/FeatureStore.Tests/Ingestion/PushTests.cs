@@ -185,6 +185,37 @@ public sealed class PushTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task An_online_failure_after_the_offline_write_is_503_saying_the_rows_are_stored_offline()
+    {
+        // The server's Redis is a port nothing listens on; the repository's own store (for the check) is the real one.
+        int closed;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closed = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        await using var repo = await PushRepository.StartAsync(redis.ConnectionString, ["--redis", $"127.0.0.1:{closed}", "--store-timeout-ms", "200"]);
+        var at = T0.AddHours(1);
+
+        var (status, body) = await repo.PostAsync("/push", PushRepository.Body("online_and_offline", (1001, at, 0.625)));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("UNAVAILABLE", body.GetProperty("code").GetString());
+        var detail = body.GetProperty("detail").GetString()!;
+        Assert.StartsWith("The 1 rows are stored offline (data/driver_stats/push-", detail);
+        Assert.EndsWith("Nothing is lost: the next materialization of the feature views brings them online.", detail);
+        Assert.DoesNotContain(redis.ConnectionString, detail);
+        Assert.Equal(2, repo.DataFiles().Count);
+
+        await repo.MaterializeAsync(T0.AddDays(-1), at);
+        var version = await repo.CurrentVersionAsync();
+        var read = await repo.Store.ReadAsync(new Core.Online.OnlineReadRequest(version.Definitions,
+            version.Definitions.ResolveReferences(["driver_hourly_stats:conv_rate"]),
+            new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = [1001L] }, DateTimeOffset.UtcNow));
+        Assert.Equal(0.625f, read.Columns[0][0].Value);
+    }
+
+    [Fact]
     public async Task Write_to_online_store_takes_the_body_feasts_remote_online_store_sends()
     {
         await using var repo = await PushRepository.StartAsync(redis.ConnectionString);

@@ -125,6 +125,33 @@ public sealed class WriteAccessTests(RedisFixture redis)
         Assert.DoesNotContain(WriteToken, ServerArguments.Usage);
     }
 
+    [Fact]
+    public async Task A_bad_tokens_file_stops_the_server_with_exit_code_2_and_one_line_without_the_token()
+    {
+        var tokens = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(tokens, [WriteToken, "short-Secret"]);
+        var folder = Directory.CreateTempSubdirectory("featurestore-tokens-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "featurestore.yaml"), $"project: tokens\nonline_store:\n  type: redis\n  connection_string: \"{redis.ConnectionString}\"\n");
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await FeatureStore.Server.ServerProgram.RunAsync(
+                ["--repo", folder, "--http-port", "0", "--grpc-port", "0", "--write-tokens-file", tokens], output, error);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"error: The line 2 of the tokens file '{tokens}' (--write-tokens-file) is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 32).",
+                error.ToString().TrimEnd());
+            Assert.DoesNotContain("short-Secret", error.ToString() + output);
+        }
+        finally
+        {
+            File.Delete(tokens);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static DefaultHttpContext Remote(string? authorization)
     {
         var context = new DefaultHttpContext();
