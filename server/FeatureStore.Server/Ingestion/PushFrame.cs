@@ -39,7 +39,13 @@ internal sealed class PushFrame
     /// <summary>Whether the request sent the column (the created timestamp field is optional).</summary>
     public bool Has(string column) => _columns.ContainsKey(column);
 
-    public static PushFrame Read(PushTarget target, IReadOnlyList<PushColumn> sent, int maxRows, KeyEncoding encoding)
+    /// <summary>
+    /// How far an event timestamp may lie ahead of the server's clock (clock skew): as for materialization windows.
+    /// A row further ahead would be served as not found until then and would hide every older row pushed meanwhile.
+    /// </summary>
+    public static readonly TimeSpan FutureTolerance = Core.Materialization.MaterializationEngine.FutureEndTolerance;
+
+    public static PushFrame Read(PushTarget target, IReadOnlyList<PushColumn> sent, int maxRows, KeyEncoding encoding, DateTimeOffset now)
     {
         var expected = target.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var given = new Dictionary<string, PushColumn>(StringComparer.Ordinal);
@@ -101,6 +107,13 @@ internal sealed class PushFrame
                 if (column.Role == PushColumnRole.EventTimestamp)
                 {
                     events[row] = (DateTimeOffset)value!;
+                    if (events[row] > now + FutureTolerance)
+                    {
+                        throw new UserInputException(
+                            $"Column '{column.Name}' row {row}: the event timestamp {events[row]:yyyy-MM-ddTHH:mm:ss.ffffffZ} is more than " +
+                            $"{FutureTolerance.TotalMinutes:0} minutes ahead of the server's clock ({now:yyyy-MM-ddTHH:mm:ssZ}); a value counts from its " +
+                            "event time, so it would be served as not found until then and hide the rows pushed meanwhile.");
+                    }
                 }
                 else if (column.Role == PushColumnRole.CreatedTimestamp)
                 {

@@ -45,7 +45,7 @@ public sealed class PushService(
         {
             throw new UserInputException($"{Capitalized(target.Description)} cannot take offline pushes: {problem}. Push with \"to\": \"online\" instead.");
         }
-        var frame = PushFrame.Read(target, request.Columns, _maxRows, request.Encoding);
+        var frame = PushFrame.Read(target, request.Columns, _maxRows, request.Encoding, DateTimeOffset.UtcNow);
         if (frame.RowCount == 0)
         {
             return new PushSummary(0, 0, 0, 0);

@@ -164,6 +164,7 @@ public sealed class PushTests(RedisFixture redis)
             ("/push", Push(Changed("event_timestamp", ["2024-01-01T00:00:00Z", null])), "Column 'event_timestamp' row 1: the event timestamp is null"),
             ("/push", Push(Changed("event_timestamp", ["yesterday", "2024-01-01T00:00:00Z"])), "Column 'event_timestamp' row 0: 'yesterday' is not a timestamp"),
             ("/push", Push(Changed("event_timestamp", [1715597982000L, 1715597982L])), "Column 'event_timestamp' row 0: the number 1715597982000 is out of range for seconds"),
+            ("/push", Push(Changed("event_timestamp", ["2024-01-01T00:00:00Z", DateTimeOffset.UtcNow.AddDays(2).ToString("O")])), "Column 'event_timestamp' row 1: the event timestamp"),
             ("/push", Push(Changed("trip_ratios", [new[] { 1.0 }, 2.0])), "Column 'trip_ratios' row 1: expected a list"),
             ("/push", Push(Changed("acc_rate", [1.0])), "differ in length"),
             ("/push", Push(PushRepository.Frame([.. Enumerable.Range(0, 4).Select(i => (1001L + i, T0, 0.5))])), "The request has 4 rows; the limit is 3 (server option --max-push-rows)"),
