@@ -7,8 +7,9 @@ namespace FeatureStore.Server.Errors;
 
 /// <summary>
 /// How a failed request is reported, the one rule for every transport: user mistakes as NOT_FOUND (404) or
-/// INVALID_ARGUMENT (400) with the message naming the culprit, an unreachable store as UNAVAILABLE (503), anything
-/// else as INTERNAL (500) with a generic message, the detail going to the log only.
+/// INVALID_ARGUMENT (400) with the message naming the culprit (a body too large 413, one that is not JSON 415), a
+/// missing or unknown token as UNAUTHENTICATED (401), a refused caller as PERMISSION_DENIED (403), an unreachable
+/// store as UNAVAILABLE (503), anything else as INTERNAL (500) with a generic message, the detail going to the log only.
 /// </summary>
 internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
 {
