@@ -2,11 +2,13 @@ using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
 using FeatureStore.Garnet;
 using FeatureStore.Redis;
+using FeatureStore.Server.Auth;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
 using FeatureStore.Server.Materialization;
+using FeatureStore.Server.Ingestion;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -26,10 +28,12 @@ public static class ServerHost
     private static IServerModule[] Modules() =>
     [
         new MetricsModule(),
+        new AuthModule(),
         new HealthModule(),
         new ServingModule(),
         new CatalogModule(),
         new MaterializationModule(),
+        new IngestionModule(),
     ];
 
     /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>
@@ -52,6 +56,8 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // A larger body is answered 413 (see ApiError) before it is read into memory.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             ListenOptions? http = null;
             ListenOptions? grpc = null;
             kestrel.Listen(options.BindAddress, options.HttpPort, listen =>

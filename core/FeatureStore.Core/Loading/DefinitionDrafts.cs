@@ -25,7 +25,14 @@ internal sealed record SourceDraft(
     IReadOnlyDictionary<string, SourceLocation> FieldMappingLocations,
     string? Description,
     string? Owner,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>A push source (<c>type: push</c>): no path or timestamp fields of its own.</summary>
+    public bool IsPush { get; init; }
+
+    /// <summary>The Parquet source a push source's views read history from.</summary>
+    public Located<string>? BatchSource { get; init; }
+}
 
 internal sealed record FeatureDraft(
     SourceLocation Location,

@@ -13,7 +13,13 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
     public static readonly string[] FileKeys = ["entities", "sources", "feature_views", "feature_services"];
     public static readonly string[] EntityKeys = ["name", "join_key", "value_type", "description", "owner", "tags"];
     public static readonly string[] SourceKeys =
-        ["name", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "description", "owner", "tags"];
+        ["name", "type", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "batch_source", "description", "owner", "tags"];
+
+    /// <summary>The source types: Parquet files (the default) and push sources fed by the server's write endpoints.</summary>
+    public static readonly string[] SourceTypes = ["parquet", "push"];
+
+    /// <summary>Keys a push source takes from its batch source instead.</summary>
+    private static readonly string[] BatchOnlyKeys = ["path", "timestamp_field", "created_timestamp_field", "field_mapping"];
     public static readonly string[] ViewKeys =
         ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule"];
     public static readonly string[] FeatureKeys = ["name", "type", "description", "tags"];
@@ -93,6 +99,21 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var entries = reader.Entries(map, SourceKeys, Label(map, "source"));
         var name = Name(map, entries, "source");
         var what = Describe("source", name);
+        var type = reader.Scalar(YamlNodeReader.Optional(entries, "type"), "type");
+        if (type is { } t && !SourceTypes.Contains(t.Value, StringComparer.Ordinal))
+        {
+            reader.Problems.Add(t.Location,
+                $"unknown type '{t.Value}' of {what}{NameSuggester.DidYouMean(t.Value, SourceTypes)}; a source is 'parquet' (the default) or 'push'");
+        }
+        if (type is { Value: "push" })
+        {
+            return ParsePushSource(map, entries, name, what);
+        }
+        if (entries.TryGetValue("batch_source", out var batchEntry))
+        {
+            reader.Problem(batchEntry.Key,
+                $"{what} is a Parquet source and cannot have a 'batch_source'; only a push source (type: push) names one");
+        }
         var path = RequiredText(map, entries, "path", what);
         var timestamp = RequiredText(map, entries, "timestamp_field", what);
         var created = reader.Scalar(YamlNodeReader.Optional(entries, "created_timestamp_field"), "created_timestamp_field");
@@ -116,6 +137,29 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         return new SourceDraft(reader.At(map), name, path, timestamp, created, mapping,
             mappingLocations.ToDictionary(kv => kv.Key, kv => kv.Value.Location, StringComparer.Ordinal),
             Text(entries, "description"), Text(entries, "owner"), Tags(entries, what));
+    }
+
+    /// <summary>A push source: a name and the Parquet source its views read history from, which holds the rest.</summary>
+    private SourceDraft ParsePushSource(
+        YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, Located<string>? name, string what)
+    {
+        var batchSource = RequiredText(map, entries, "batch_source", what);
+        foreach (var key in BatchOnlyKeys)
+        {
+            if (entries.TryGetValue(key, out var entry))
+            {
+                reader.Problem(entry.Key,
+                    $"push {what} cannot have '{key}': its views use the path, timestamp fields and field_mapping of its batch_source" +
+                    (batchSource is { } b ? $" '{b.Value}'" : ""));
+            }
+        }
+        return new SourceDraft(reader.At(map), name, null, null, null,
+            new SortedDictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, SourceLocation>(StringComparer.Ordinal),
+            Text(entries, "description"), Text(entries, "owner"), Tags(entries, what))
+        {
+            IsPush = true,
+            BatchSource = batchSource,
+        };
     }
 
     private FeatureViewDraft? ParseView(YamlNode node)

@@ -28,9 +28,10 @@ internal static class DefinitionSetBuilder
         Sources = drafts.Sources.Select(s => new SourceDefinition
         {
             Name = s.Name!.Value.Value,
-            Path = s.Path!.Value.Value,
-            TimestampField = s.TimestampField!.Value.Value,
+            Path = s.IsPush ? "" : s.Path!.Value.Value,
+            TimestampField = s.IsPush ? "" : s.TimestampField!.Value.Value,
             CreatedTimestampField = s.CreatedTimestampField?.Value,
+            BatchSource = s.IsPush ? s.BatchSource!.Value.Value : null,
             FieldMapping = s.FieldMapping,
             Description = s.Description,
             Owner = s.Owner,

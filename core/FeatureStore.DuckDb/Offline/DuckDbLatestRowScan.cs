@@ -41,7 +41,7 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
             // Row order does not matter here; letting DuckDB drop it makes the aggregation cheaper.
             await DuckDbCommands.ExecuteAsync(connection, "SET preserve_insertion_order = false", null, cancellationToken).ConfigureAwait(false);
             var view = request.View;
-            var source = request.Definitions.GetSource(view.Source);
+            var source = request.Definitions.GetBatchSource(view);
             var path = source.ResolvePath(request.RepositoryRoot);
             IReadOnlyList<ColumnInfo> columns;
             try

@@ -60,7 +60,7 @@ internal sealed class LatestRowsQuery
     {
         var view = layout.View;
         var keyEntities = layout.KeyEntities;
-        var source = definitions.GetSource(view.Source);
+        var source = definitions.GetBatchSource(view);
         var path = source.ResolvePath(repositoryRoot);
         string Column(string name, string what)
         {

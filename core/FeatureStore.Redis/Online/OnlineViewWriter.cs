@@ -11,7 +11,7 @@ namespace FeatureStore.Redis;
 /// <summary>
 /// Writes the latest rows of one view to Redis: rows are buffered per hash-slot bucket and sent as calls of the
 /// compare-and-set <see cref="OnlineWriteScript"/> with <see cref="RedisOnlineStoreOptions.KeysPerCall"/> keys each
-/// (cluster-safe: one bucket = one slot), with at most <see cref="RedisOnlineStoreOptions.MaxCallsInFlight"/> calls
+/// (cluster-safe: one bucket = one slot; on a standalone Redis, which has no slots, all buckets share calls), with at most <see cref="RedisOnlineStoreOptions.MaxCallsInFlight"/> calls
 /// pipelined; every call is awaited and retried with backoff (the script is idempotent), so memory stays bounded and
 /// <see cref="FlushAsync"/> returning means every row is in Redis. Not thread-safe: one producer.
 /// <para>Rows come from <see cref="WriteAsync"/> (a reader in <see cref="LatestRowLayout"/>, transcoded without
@@ -32,12 +32,16 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
     private readonly PendingCall?[] _buckets = new PendingCall?[OnlineKeyLayout.BucketCount];
     private readonly Queue<Task<(long Written, int Keys)>> _inFlight = new();
     private readonly RetryWarningGate _retryWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly bool _singleNode;
     private byte[] _scriptSha;
     private bool _rowOpen;
     private RowTranscoder? _transcoder;
 
-    internal OnlineViewWriter(RedisOnlineStore store, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout, byte[] scriptSha)
+    /// <summary>With <paramref name="singleNode"/> (a standalone Redis), rows of every bucket share calls, so a small
+    /// batch (a push of 100 rows) is one or two calls rather than one per bucket.</summary>
+    internal OnlineViewWriter(RedisOnlineStore store, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout, byte[] scriptSha, bool singleNode = false)
     {
+        _singleNode = singleNode;
         var view = layout.View;
         Layout = layout;
         _store = store;
@@ -106,13 +110,14 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
         Values.Written.CopyTo(value.AsSpan(StoredViewValue.HeaderSize));
         RowsQueued++;
 
-        var pending = _buckets[bucket] ??= new PendingCall(_keysPerCall, _field);
+        var call = _singleNode ? 0 : bucket;
+        var pending = _buckets[call] ??= new PendingCall(_keysPerCall, _field);
         pending.Add(key, value, OnlineWriteScript.ExpiryMillis(eventMicros, _ttlMicros));
         if (pending.Count < _keysPerCall)
         {
             return ValueTask.CompletedTask;
         }
-        _buckets[bucket] = null;
+        _buckets[call] = null;
         return DispatchAsync(pending, cancellationToken);
     }
 

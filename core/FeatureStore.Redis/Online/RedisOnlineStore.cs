@@ -179,7 +179,7 @@ public sealed class RedisOnlineStore : IOnlineStoreConnection
                 $"Feature view '{view.Name}' was last materialized by registry version {newer.Version} with another schema; this run " +
                 $"uses version {registryVersion}, so its values would not be served. Run materialize again with the current registry.");
         }
-        return new OnlineViewWriter(this, keys, codec, LatestRowLayout.For(definitions, view), sha);
+        return new OnlineViewWriter(this, keys, codec, LatestRowLayout.For(definitions, view), sha, IsSingleNode());
     }
 
     /// <summary>
@@ -290,6 +290,16 @@ public sealed class RedisOnlineStore : IOnlineStoreConnection
         RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings);
 
     /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
+    /// <summary>
+    /// True when every server is a connected standalone node (not a cluster): hash slots then do not constrain which
+    /// keys one script call may touch. Unknown (not connected yet) counts as not single, so calls stay slot-safe.
+    /// </summary>
+    internal bool IsSingleNode()
+    {
+        var servers = Connection.GetServers();
+        return servers.Length > 0 && servers.All(s => s.IsConnected && s.ServerType == ServerType.Standalone);
+    }
+
     internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
     {
         if (_scriptSha is { } known && !reload)

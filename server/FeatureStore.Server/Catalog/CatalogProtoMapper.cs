@@ -139,6 +139,7 @@ internal static class CatalogProtoMapper
             Path = source.Path,
             TimestampField = source.TimestampField,
             CreatedTimestampField = source.CreatedTimestampField ?? "",
+            BatchSource = source.BatchSource ?? "",
             Description = source.Description ?? "",
             Owner = source.Owner ?? "",
         };

@@ -82,7 +82,7 @@ internal sealed class ServerConfiguration
                 .Where(e => e.Key.StartsWith(ServerSettings.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
                 .Select(e => KeyValuePair.Create(e.Key[ServerSettings.EnvironmentPrefix.Length..], e.Value)));
         }
-        builder.AddCommandLine([.. args], ServerSettings.All.ToDictionary(s => s.Flag, s => s.Key, StringComparer.Ordinal));
+        builder.AddCommandLine([.. args], ServerSettings.All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Key, StringComparer.Ordinal));
         return builder;
     }
 

@@ -1,14 +1,17 @@
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Materialization;
+using FeatureStore.Server.Auth;
+using FeatureStore.Server.HttpApi;
 using Grpc.Core;
 
 namespace FeatureStore.Server.Errors;
 
 /// <summary>
 /// How a failed request is reported, the one rule for every transport: user mistakes as NOT_FOUND (404) or
-/// INVALID_ARGUMENT (400) with the message naming the culprit, a view that another run is materializing as ABORTED
-/// (409), an unreachable store as UNAVAILABLE (503), anything else as INTERNAL (500) with a generic message, the
-/// detail going to the log only.
+/// INVALID_ARGUMENT (400) with the message naming the culprit (a body too large 413, one that is not JSON 415), a
+/// missing or unknown token as UNAUTHENTICATED (401), a refused caller as PERMISSION_DENIED (403), a view that another
+/// run is materializing as ABORTED (409), an unreachable store as UNAVAILABLE (503), anything else as INTERNAL (500)
+/// with a generic message, the detail going to the log only.
 /// </summary>
 internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Title, string Message)
 {
@@ -26,6 +29,13 @@ internal sealed record ApiError(StatusCode GrpcStatus, int HttpStatus, string Ti
         MaterializationInProgressException e => new(StatusCode.Aborted, StatusCodes.Status409Conflict, "Conflict", e.Message),
         UserInputException e => new(StatusCode.InvalidArgument, StatusCodes.Status400BadRequest, "Bad request", e.Message),
         StoreUnavailableException e => new(StatusCode.Unavailable, StatusCodes.Status503ServiceUnavailable, "Unavailable", e.Message),
+        UnauthenticatedException e => new(StatusCode.Unauthenticated, StatusCodes.Status401Unauthorized, "Unauthorized", e.Message),
+        AccessDeniedException e => new(StatusCode.PermissionDenied, StatusCodes.Status403Forbidden, "Forbidden", e.Message),
+        UnsupportedMediaTypeException e => new(StatusCode.InvalidArgument, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => new(
+            StatusCode.ResourceExhausted, StatusCodes.Status413PayloadTooLarge, "Payload too large",
+            $"The request body is larger than the server accepts ({e.Message.TrimEnd('.')}). Send fewer rows per request, or raise the limit with the server option --max-body-mb."),
+        BadHttpRequestException e => new(StatusCode.InvalidArgument, e.StatusCode, "Bad request", e.Message),
         RpcException e => new(e.StatusCode, StatusCodes.Status500InternalServerError, CodeName(e.StatusCode), e.Status.Detail),
         _ => new(StatusCode.Internal, StatusCodes.Status500InternalServerError, "Internal error", InternalMessage),
     };

@@ -1,3 +1,4 @@
+using FeatureStore.Server.Auth;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Offline;
@@ -45,6 +46,5 @@ internal sealed class MaterializationModule : IServerModule
         app.MapPost(path, (HttpContext context, ServerMaterialization materialization) =>
                 MaterializeEndpoints.HandleAsync(context, materialization, incremental))
             .WithMetadata(FeastErrorBody.Instance)
-            // Write access: the one line where the shared bearer-token write filter replaces this one.
-            .AddEndpointFilter<LoopbackOnlyWriteFilter>();
+            .RequireWriteAccess();
 }

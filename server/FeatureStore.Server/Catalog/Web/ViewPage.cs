@@ -96,7 +96,7 @@ internal static class ViewPage
         return HtmlBuilder.Of($"""
             <div class="lineage">
             <div class="node source"><span class="kind">Source</span><span class="name">{source.Name}</span>
-            <div><code>{source.Path}</code></div><div>event time: <code>{source.TimestampField}</code></div>{created}{mapping}</div>
+            {(source.BatchSource is { } batch ? HtmlBuilder.Of($"<div>push source · history from <strong>{batch}</strong></div>") : HtmlBuilder.Of($"<div><code>{source.Path}</code></div><div>event time: <code>{source.TimestampField}</code></div>"))}{created}{mapping}</div>
             <div class="arrow" aria-hidden="true">→</div>
             <div class="node current"><span class="kind">Feature view</span><span class="name">{detail.View.Name}</span>
             <div>{detail.View.Features.Count} features · keyed by {string.Join(", ", detail.Entities.Select(e => e.JoinKey))}</div></div>
