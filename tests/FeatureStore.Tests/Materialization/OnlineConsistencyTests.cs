@@ -154,7 +154,7 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
     }
 
     /// <summary>The offline store's answer for (entity, T): a training set whose every entity row is at T.</summary>
-    private static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
+    internal static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
     {
         var entityFile = Path.Combine(harness.Root, "entities", $"{Guid.NewGuid():N}.parquet");
         var rows = keyColumns[0].Values.Length;
