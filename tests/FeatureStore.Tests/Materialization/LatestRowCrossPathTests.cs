@@ -43,6 +43,9 @@ public sealed class LatestRowCrossPathTests(RedisFixture redis, ITestOutputHelpe
 
     private static readonly TimeSpan M = TimeSpan.FromMinutes(1);
 
+    /// <summary>A created time before 1970 (negative µs): a missing-created sentinel of 0 would sort above it.</summary>
+    private static readonly TimeSpan Before1970 = new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc) - T;
+
     private static readonly Case[] Cases =
     [
         new("tie on event: a created timestamp beats a missing one", CreatedTtl, 1, 101,
@@ -75,6 +78,8 @@ public sealed class LatestRowCrossPathTests(RedisFixture redis, ITestOutputHelpe
             new Row(124, -Ttl, -Ttl), new Row(125, -Ttl)),
         new("a row at T - ttl beats an expired one with a later created timestamp", CreatedTtl, 15, 127,
             new Row(126, -Ttl - Micro, TimeSpan.Zero), new Row(127, -Ttl)),
+        new("tie on event: a created timestamp before 1970 still beats a missing one", CreatedTtl, 16, 128,
+            new Row(128, -10 * M, Before1970), new Row(129, -10 * M)),
         new("ttl 0: a year-old row never expires", CreatedNoTtl, 21, 201,
             new Row(201, TimeSpan.FromDays(-365))),
         new("ttl 0: tie on an old event, a created timestamp beats a missing one", CreatedNoTtl, 22, 203,
