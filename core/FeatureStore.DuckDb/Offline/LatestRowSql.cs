@@ -52,14 +52,15 @@ internal static class LatestRowSql
 
     /// <summary>
     /// The probe side of an <c>ASOF JOIN ... ON probe &gt;= version_key</c> against <see cref="VersionKeySql"/>: the
-    /// greatest version whose event time is <paramref name="asOfSql"/> (created = <see cref="long.MaxValue"/>), so it
-    /// admits every version with event timestamp &lt;= as-of whatever its created timestamp, and the ASOF match is
-    /// the greatest one, i.e. the winning row, with no separate tie-reduction pass. A null as-of time matches nothing.
+    /// greatest version whose event time is <paramref name="asOfMicrosSql"/> (µs since the epoch; created =
+    /// <see cref="long.MaxValue"/>), so it admits every version with event timestamp &lt;= as-of whatever its created
+    /// timestamp, and the ASOF match is the greatest one, i.e. the winning row, with no separate tie-reduction pass.
+    /// A null as-of time matches nothing.
     /// </summary>
-    public static string AsOfProbeKeySql(string asOfSql, bool withCreatedTimestamp) =>
+    public static string AsOfProbeKeySql(string asOfMicrosSql, bool withCreatedTimestamp) =>
         withCreatedTimestamp
-            ? $"CASE WHEN {asOfSql} IS NOT NULL THEN struct_pack(e := epoch_us({asOfSql}), c := {LatestCreatedSql}) END"
-            : $"epoch_us({asOfSql})";
+            ? $"CASE WHEN {asOfMicrosSql} IS NOT NULL THEN struct_pack(e := {asOfMicrosSql}, c := {LatestCreatedSql}) END"
+            : asOfMicrosSql;
 
     /// <summary>
     /// The one shape of the rule's bounds: <c>lower &lt;= value &lt;= upper</c>, both inclusive, no lower bound when

@@ -25,6 +25,9 @@ internal static class TrainingSetSql
 {
     public const string EntityRowColumn = "__fs_row";
     private const string EntityTimeColumn = "__fs_t";
+
+    /// <summary>The entity row's time in µs, computed once for the probe and every feature's TTL check.</summary>
+    private const string EntityMicrosColumn = "__fs_tu";
     private const string VersionColumn = "__fs_ver";
 
     public static string EntitiesParameter => "entities";
@@ -35,8 +38,9 @@ internal static class TrainingSetSql
     {
         var sql = new StringBuilder();
         sql.Append("WITH __fs_entities AS (\n");
-        sql.Append($"  SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n");
-        sql.Append($"  FROM read_parquet(${EntitiesParameter}, file_row_number = true)\n)");
+        sql.Append($"  SELECT *, epoch_us({EntityTimeColumn}) AS {EntityMicrosColumn}\n");
+        sql.Append($"  FROM (SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n");
+        sql.Append($"        FROM read_parquet(${EntitiesParameter}, file_row_number = true))\n)");
         for (var i = 0; i < plan.Views.Count; i++)
         {
             sql.Append(",\n");
@@ -55,7 +59,7 @@ internal static class TrainingSetSql
             var conditions = view.Keys.Select(k => $"CAST(e.{k.EntityColumnSql} AS {k.SqlType}) = {alias}.{KeyColumn(k, i)}").ToList();
             conditions.Add(plan.AsOfCreated
                 ? $"e.{EntityTimeColumn} >= {alias}.__fs_avail"
-                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityTimeColumn}", view.CreatedTimestampSql is not null)} >= {alias}.{VersionColumn}");
+                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityMicrosColumn}", view.CreatedTimestampSql is not null)} >= {alias}.{VersionColumn}");
             sql.Append($"\nASOF LEFT JOIN __fs_v{i} {alias} ON {string.Join(" AND ", conditions)}");
         }
         sql.Append($"\nORDER BY e.{EntityRowColumn}");
@@ -109,7 +113,7 @@ internal static class TrainingSetSql
             ? ($"{alias}.__fs_best.{VersionColumn}", $"{alias}.__fs_best.{FeatureColumn(feature, plan)}")
             : ($"{alias}.{VersionColumn}", $"{alias}.{FeatureColumn(feature, plan)}");
         var eventMicros = LatestRowSql.VersionEventMicrosSql(versionSql, view.CreatedTimestampSql is not null);
-        var within = LatestRowSql.WithinTtlSql(eventMicros, $"epoch_us(e.{EntityTimeColumn})", view.View.Ttl);
+        var within = LatestRowSql.WithinTtlSql(eventMicros, $"e.{EntityMicrosColumn}", view.View.Ttl);
         return $"CASE WHEN {within} THEN {valueSql} END";
     }
 

@@ -81,7 +81,7 @@ public sealed class VersionKeySqlTests
                    arg_max(k.id, struct_pack(key := k.key{(withCreated ? "" : ", id := k.id")})),
                    max({LatestRowSql.VersionEventMicrosSql("k.key", withCreated)}),
                    bool_and({LatestRowSql.VersionEventMicrosSql("k.key", withCreated)} = epoch_us(k.e))
-              FROM p LEFT JOIN k ON {LatestRowSql.AsOfProbeKeySql("p.t", withCreated)} >= k.key
+              FROM p LEFT JOIN k ON {LatestRowSql.AsOfProbeKeySql("epoch_us(p.t)", withCreated)} >= k.key
              GROUP BY p.t_us ORDER BY p.t_us
             """);
 
