@@ -10,10 +10,12 @@ namespace FeatureStore.DuckDb;
 /// <para><b>The version key</b> (<see cref="VersionKeySql"/>) is <see cref="RowVersion"/> itself, written as SQL:
 /// <c>{e: event µs, c: created µs}</c>, two BIGINTs since the Unix epoch, a missing created timestamp being
 /// <see cref="RowVersion.MissingCreated"/> (-2^63). DuckDB orders structs field by field with signed integer
-/// comparison, which is exactly <see cref="RowVersion.CompareTo"/>, so <c>max</c>, <c>arg_max</c> and an ASOF
-/// join's inequality all pick the rule's winner. When the source has no created timestamp every row's created part
-/// would be the sentinel, so the key is just the event µs (a BIGINT) in the same order. The event µs stays
-/// readable from the key (<see cref="VersionEventMicrosSql"/>) for the TTL check, so nothing else is carried.
+/// comparison, which is exactly <see cref="RowVersion.CompareTo"/>, so an ASOF join's inequality on it (training
+/// sets) and an aggregate's maximum of it (the materializer, <c>--as-of-created</c>; through
+/// <see cref="AggregateVersionKeySql"/>, the same order as one integer) pick the rule's winner. When the source has
+/// no created timestamp every row's created part would be the sentinel, so the key is just the event µs (a BIGINT)
+/// in the same order. The event µs stays readable from the key (<see cref="VersionEventMicrosSql"/>) for the TTL
+/// check, so nothing else is carried.
 /// Only rows passing <see cref="IsCandidateSql"/> get a key: an event timestamp that is NULL or infinite has no µs.</para>
 /// <para><b>The bounds</b> are inclusive at both ends (<see cref="InclusiveRangeSql"/>): a training-set row's TTL
 /// window <c>[T - ttl, T]</c> (<see cref="WithinTtlSql"/>, no lower bound for a zero TTL, as
@@ -45,6 +47,18 @@ internal static class LatestRowSql
     /// sort after every real one.
     /// </summary>
     public static string IsCandidateSql(string eventTimestampSql) => $"isfinite({eventTimestampSql})";
+
+    /// <summary>
+    /// The key built by <see cref="VersionKeySql"/> as one integer of the same order, for aggregates
+    /// (<c>arg_max</c>, <c>max</c>): <c>e * 2^64 + c</c> as a HUGEINT (with <c>c</c> in [-2^63, 2^63) the packing is
+    /// lexicographic), or the key itself when it is already the event µs. DuckDB aggregates integers far faster than
+    /// structs, while its ASOF join compares the struct faster than a HUGEINT, so each query uses the form it runs
+    /// fastest with; the packing reads the struct's own fields, so the order stays the key's.
+    /// </summary>
+    public static string AggregateVersionKeySql(string versionKeySql, bool withCreatedTimestamp) =>
+        withCreatedTimestamp
+            ? $"(CAST(struct_extract({versionKeySql}, 'e') AS HUGEINT) * 18446744073709551616 + struct_extract({versionKeySql}, 'c'))"
+            : versionKeySql;
 
     /// <summary>The event µs inside a key built by <see cref="VersionKeySql"/>.</summary>
     public static string VersionEventMicrosSql(string versionKeySql, bool withCreatedTimestamp) =>

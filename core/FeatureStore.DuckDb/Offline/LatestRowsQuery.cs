@@ -9,7 +9,8 @@ namespace FeatureStore.DuckDb;
 /// The DuckDB query that selects the latest row per entity key of a view among rows with
 /// <c>start &lt;= event_ts &lt;= end</c>, entirely inside DuckDB, in two phases of one statement:
 /// (1) one aggregation pass over only the key and time columns, <c>arg_max(row id, version key)</c> with
-/// <see cref="LatestRowSql.VersionKeySql"/> (the key training sets join on, so ties resolve exactly as there),
+/// <see cref="LatestRowSql.VersionKeySql"/> (the key training sets join on, so ties resolve exactly as there; in its
+/// integer form <see cref="LatestRowSql.AggregateVersionKeySql"/>),
 /// giving the file position of each key's winning row; (2) a streaming scan of the source that keeps only those rows
 /// (semi join on file index and row number), so all values of a key come from one row and rows reach .NET (and
 /// Redis) while the scan still runs. Aggregating a narrow row id instead of the whole row keeps phase 1 small.
@@ -133,7 +134,7 @@ internal sealed class LatestRowsQuery
 
         var window = LatestRowSql.InWindowSql(EventColumn, hasStart ? "CAST($start AS TIMESTAMP)" : null, "CAST($end AS TIMESTAMP)");
         var candidate = string.Join(" AND ", keyNames.Select(k => $"{k} IS NOT NULL").Prepend(LatestRowSql.IsCandidateSql(EventColumn)));
-        var versionKey = LatestRowSql.VersionKeySql(EventColumn, hasCreated ? CreatedColumn : null);
+        var versionKey = LatestRowSql.AggregateVersionKeySql(LatestRowSql.VersionKeySql(EventColumn, hasCreated ? CreatedColumn : null), hasCreated);
         var keyList = string.Join(", ", keyNames);
         var filtered = $"""
             SELECT {string.Join(", ", narrow)}

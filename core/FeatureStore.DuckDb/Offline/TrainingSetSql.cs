@@ -100,7 +100,7 @@ internal static class TrainingSetSql
         var keyNames = view.Keys.Select(k => KeyColumn(k, index)).ToArray();
         var carried = new[] { $"{VersionColumn} := {VersionColumn}" }.Concat(features.Select(f => $"{FeatureColumn(f, plan)} := {FeatureColumn(f, plan)}"));
         sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", keyNames)}, __fs_avail,\n");
-        sql.Append($"    arg_max(struct_pack({string.Join(", ", carried)}), {VersionColumn})\n");
+        sql.Append($"    arg_max(struct_pack({string.Join(", ", carried)}), {LatestRowSql.AggregateVersionKeySql(VersionColumn, created is not null)})\n");
         sql.Append($"      OVER (PARTITION BY {string.Join(", ", keyNames)} ORDER BY __fs_avail RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __fs_best\n");
         sql.Append($"  FROM (SELECT *, {versionKey} AS {VersionColumn}, {LatestRowSql.AvailableAtSql("__fs_e", created)} AS __fs_avail {candidates})\n)");
     }

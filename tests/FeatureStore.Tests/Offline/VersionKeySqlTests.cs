@@ -8,7 +8,7 @@ namespace FeatureStore.Tests.Offline;
 
 /// <summary>
 /// The SQL version key that both the training-set join and the materializer's selection maximize orders rows as
-/// <see cref="RowVersion.CompareTo"/> does, its ASOF probe admits exactly the versions up to its time, and the event
+/// <see cref="RowVersion.CompareTo"/> does, in its struct and its integer (aggregate) form, its ASOF probe admits exactly the versions up to its time, and the event
 /// read back from it is the row's. Checked in DuckDB over <see cref="VersionEdgeCases"/>; no Redis.
 /// </summary>
 public sealed class VersionKeySqlTests
@@ -46,11 +46,15 @@ public sealed class VersionKeySqlTests
         return rows;
     }
 
-    [Fact]
-    public async Task Version_key_orders_every_pair_of_edge_versions_as_RowVersion_does()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Version_key_orders_every_pair_of_edge_versions_as_RowVersion_does(bool aggregateForm)
     {
         await using var connection = await OpenAsync();
-        var key = LatestRowSql.VersionKeySql("e", "c");
+        var key = aggregateForm
+            ? LatestRowSql.AggregateVersionKeySql(LatestRowSql.VersionKeySql("e", "c"), withCreatedTimestamp: true)
+            : LatestRowSql.VersionKeySql("e", "c");
 
         var rows = await QueryAsync(connection, $"""
             WITH k AS (SELECT id, {key} AS key FROM v)
