@@ -16,7 +16,9 @@ namespace FeatureStore.DuckDb;
 /// no created timestamp every row's created part would be the sentinel, so the key is just the event µs (a BIGINT)
 /// in the same order. The event µs stays readable from the key (<see cref="VersionEventMicrosSql"/>) for the TTL
 /// check, so nothing else is carried.
-/// Only rows passing <see cref="IsCandidateSql"/> get a key: an event timestamp that is NULL or infinite has no µs.</para>
+/// A row whose event timestamp is NULL or infinite is never a candidate: it has no event µs. The ASOF join filters
+/// such rows out with <see cref="IsCandidateSql"/>; in <see cref="AggregateVersionKeySql"/> their key is NULL, which
+/// aggregates skip, so an aggregate needs no filter.</para>
 /// <para><b>The bounds</b> are inclusive at both ends (<see cref="InclusiveRangeSql"/>): a training-set row's TTL
 /// window <c>[T - ttl, T]</c> (<see cref="WithinTtlSql"/>, no lower bound for a zero TTL, as
 /// <see cref="LatestValueRule.OldestWithinTtl"/>) and a materialization window <c>[start, end]</c>
@@ -43,8 +45,8 @@ internal static class LatestRowSql
 
     /// <summary>
     /// Whether a source row can be the value as of any time: its event timestamp is a real instant (not NULL, not
-    /// ±infinity). Filter with it before building <see cref="VersionKeySql"/>: a key whose event µs is NULL would
-    /// sort after every real one.
+    /// ±infinity). Filter with it before comparing <see cref="VersionKeySql"/> keys: a struct key whose event µs is
+    /// NULL would sort after every real one.
     /// </summary>
     public static string IsCandidateSql(string eventTimestampSql) => $"isfinite({eventTimestampSql})";
 
@@ -53,7 +55,8 @@ internal static class LatestRowSql
     /// (<c>arg_max</c>, <c>max</c>): <c>e * 2^64 + c</c> as a HUGEINT (with <c>c</c> in [-2^63, 2^63) the packing is
     /// lexicographic), or the key itself when it is already the event µs. DuckDB aggregates integers far faster than
     /// structs, while its ASOF join compares the struct faster than a HUGEINT, so each query uses the form it runs
-    /// fastest with; the packing reads the struct's own fields, so the order stays the key's.
+    /// fastest with; the packing reads the struct's own fields, so the order stays the key's. A key whose event µs is
+    /// NULL (not a candidate) packs to NULL, which <c>arg_max</c> and <c>max</c> skip.
     /// </summary>
     public static string AggregateVersionKeySql(string versionKeySql, bool withCreatedTimestamp) =>
         withCreatedTimestamp

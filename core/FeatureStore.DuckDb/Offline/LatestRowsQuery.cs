@@ -133,7 +133,8 @@ internal sealed class LatestRowsQuery
         }
 
         var window = LatestRowSql.InWindowSql(EventColumn, hasStart ? "CAST($start AS TIMESTAMP)" : null, "CAST($end AS TIMESTAMP)");
-        var candidate = string.Join(" AND ", keyNames.Select(k => $"{k} IS NOT NULL").Prepend(LatestRowSql.IsCandidateSql(EventColumn)));
+        // A row whose event time is not a real instant has a NULL integer key, which arg_max skips.
+        var keysNotNull = string.Join(" AND ", keyNames.Select(k => $"{k} IS NOT NULL"));
         var versionKey = LatestRowSql.AggregateVersionKeySql(LatestRowSql.VersionKeySql(EventColumn, hasCreated ? CreatedColumn : null), hasCreated);
         var keyList = string.Join(", ", keyNames);
         var filtered = $"""
@@ -147,7 +148,7 @@ internal sealed class LatestRowsQuery
               SEMI JOIN (SELECT {RowIdColumn} >> {RowBits} AS fi, {RowIdColumn} & {mask} AS rn
                            FROM (SELECT arg_max({RowIdColumn}, {versionKey}) AS {RowIdColumn}
                                    FROM ({filtered})
-                                  WHERE {window} AND {candidate}
+                                  WHERE {window} AND {keysNotNull}
                                   GROUP BY {keyList})) w
                 ON p.file_index = w.fi AND p.file_row_number = w.rn
             """;
@@ -155,7 +156,7 @@ internal sealed class LatestRowsQuery
         var countSql = $"""
             SELECT approx_count_distinct({keyTuple})
               FROM ({filtered})
-             WHERE {window} AND {candidate}
+             WHERE {window} AND {keysNotNull}
             """;
         return new LatestRowsQuery(layout, source, path, sql, countSql);
     }
