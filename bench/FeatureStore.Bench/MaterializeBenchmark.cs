@@ -4,6 +4,7 @@ using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
 using FeatureStore.Materializer.Cli;
 using StackExchange.Redis;
 using FeatureStore.Redis;
@@ -343,7 +344,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
                 }
                 values.Complete();
                 var key = keys.BuildKey(keyWriter.Written);
-                tasks[i] = batch.HashSetAsync(key, field, StoredViewValue.Create(eventMicros, eventMicros, values.Written));
+                tasks[i] = batch.HashSetAsync(key, field, StoredViewValue.Create(new RowVersion(eventMicros, eventMicros), values.Written));
                 if (withExpiry)
                 {
                     // The cheapest write that keeps the per-key expiry: no compare, no script.

@@ -281,7 +281,7 @@ internal sealed class PushBenchmark : IBenchmark
                 key.Reset();
                 key.AppendInt64(row.Driver);
                 var bucket = keys.Bucket(key.Written);
-                var value = StoredViewValue.Create(row.EventMicros, RowVersion.MissingCreated, codec.Encode([(float)(row.Trips % 100 / 100.0), 0.5f, row.Trips]));
+                var value = StoredViewValue.Create(new RowVersion(row.EventMicros, RowVersion.MissingCreated), codec.Encode([(float)(row.Trips % 100 / 100.0), 0.5f, row.Trips]));
                 var slot = perSlot ? bucket : 0;
                 if (!calls.TryGetValue(slot, out var call))
                 {

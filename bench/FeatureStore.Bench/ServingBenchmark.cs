@@ -6,6 +6,7 @@ using System.Text;
 using FeatureStore.Client;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
 using FeatureStore.Core.Registry;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.GrpcApi;
@@ -291,7 +292,7 @@ internal sealed class ServingBenchmark : IBenchmark
                 }
                 // Each entity and view has its own event time, up to an hour before the latest, as materialized data does.
                 var eventMicros = latest - (long)((uint)HashCode.Combine(id, v, "event") % 3_600_000_000u);
-                await writer.EndRowAsync(eventMicros, TimestampMicros.Missing);
+                await writer.EndRowAsync(new RowVersion(eventMicros, RowVersion.MissingCreated));
             }
             await writer.FlushAsync();
         }

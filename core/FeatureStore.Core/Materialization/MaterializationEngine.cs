@@ -3,6 +3,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
 using FeatureStore.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -237,7 +238,7 @@ public sealed class MaterializationEngine
         }
         else
         {
-            start = view.Ttl > TimeSpan.Zero ? request.End - view.Ttl : null;
+            start = LatestValueRule.OldestWithinTtl(request.End, view.Ttl);
         }
         var scan = await _offline.PrepareLatestRowsAsync(
             new LatestRowsRequest(definitions, view, request.RepositoryRoot, start, request.End), cancellationToken).ConfigureAwait(false);

@@ -90,11 +90,11 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
     }
 
     /// <summary>
-    /// Queues the row with its version (event timestamp, created timestamp or <see cref="RowVersion.MissingCreated"/>).
+    /// Queues the row with its version, which the write script compares with the stored one.
     /// Completes synchronously unless the pipeline is full; throws <see cref="StoreUnavailableException"/> when a
     /// call failed after its retries.
     /// </summary>
-    public ValueTask EndRowAsync(long eventMicros, long createdMicros, CancellationToken cancellationToken = default)
+    public ValueTask EndRowAsync(RowVersion version, CancellationToken cancellationToken = default)
     {
         if (!_rowOpen)
         {
@@ -106,13 +106,13 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
         var bucket = _keys.Bucket(encodedKey);
         var key = _keys.BuildKey(encodedKey, bucket);
         var value = new byte[StoredViewValue.HeaderSize + Values.Length];
-        StoredViewValue.WriteHeader(value, eventMicros, createdMicros);
+        StoredViewValue.WriteHeader(value, version);
         Values.Written.CopyTo(value.AsSpan(StoredViewValue.HeaderSize));
         RowsQueued++;
 
         var call = _singleNode ? 0 : bucket;
         var pending = _buckets[call] ??= new PendingCall(_keysPerCall, _field);
-        pending.Add(key, value, OnlineWriteScript.ExpiryMillis(eventMicros, _ttlMicros));
+        pending.Add(key, value, OnlineWriteScript.ExpiryMillis(version.EventMicros, _ttlMicros));
         if (pending.Count < _keysPerCall)
         {
             return ValueTask.CompletedTask;
@@ -139,8 +139,7 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
             }
         }
         _codec.Encode(Values, featureValues);
-        var version = RowVersion.Of(eventTimestamp, createdTimestamp);
-        return EndRowAsync(version.EventMicros, version.CreatedMicros, cancellationToken);
+        return EndRowAsync(RowVersion.Of(eventTimestamp, createdTimestamp), cancellationToken);
     }
 
     /// <summary>Sends every buffered row and waits until Redis confirmed all of them.</summary>

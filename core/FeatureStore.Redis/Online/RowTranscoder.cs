@@ -55,9 +55,9 @@ internal sealed class RowTranscoder
                 _values[f](reader, ordinal, values);
             }
         }
-        var eventMicros = reader.GetInt64(_eventOrdinal);
-        var createdMicros = reader.IsDBNull(_createdOrdinal) ? RowVersion.MissingCreated : reader.GetInt64(_createdOrdinal);
-        return writer.EndRowAsync(eventMicros, createdMicros, cancellationToken);
+        var version = new RowVersion(
+            reader.GetInt64(_eventOrdinal), reader.IsDBNull(_createdOrdinal) ? RowVersion.MissingCreated : reader.GetInt64(_createdOrdinal));
+        return writer.EndRowAsync(version, cancellationToken);
     }
 
     private static KeyReader KeyReaderFor(ScalarType type) => type switch

@@ -14,25 +14,34 @@ namespace FeatureStore.Tests.Materialization;
 internal sealed record SourceRow(object[] Keys, DateTime Event, DateTime? Created, object?[] Values);
 
 /// <summary>
-/// A temporary feature repository (Parquet written through DuckDB), a unique project in a real Redis, and the engine
-/// wired to them, for materialization tests.
+/// A temporary feature repository (Parquet written through DuckDB), a unique project in an online store (a real
+/// Redis, or any other <see cref="IOnlineStore"/>), and the engine wired to them, for materialization tests.
 /// </summary>
 internal sealed class MaterializationHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, (FeatureViewDefinition View, SourceDefinition Source, IReadOnlyList<SourceRow> Rows)> _views = new();
 
     public MaterializationHarness(IConnectionMultiplexer connection, string? project = null, RedisOnlineStoreOptions? storeOptions = null)
+        : this(new RedisOnlineStore(connection, storeOptions), project)
+    {
+    }
+
+    public MaterializationHarness(IOnlineStore online, string? project = null)
     {
         Project = project ?? RedisFixture.UniqueProject("m");
         Root = Directory.CreateTempSubdirectory("featurestore-mat-").FullName;
-        Store = new RedisOnlineStore(connection, storeOptions);
+        Online = online;
     }
 
     public string Project { get; }
 
     public string Root { get; }
 
-    public RedisOnlineStore Store { get; }
+    /// <summary>The online store the engine writes to and reads come from.</summary>
+    public IOnlineStore Online { get; }
+
+    /// <summary>The online store when it is Redis (tests of Redis' own behaviour).</summary>
+    public RedisOnlineStore Store => Online as RedisOnlineStore ?? throw new InvalidOperationException("This harness's online store is not Redis.");
 
     public InMemoryRegistry Registry { get; } = new();
 
@@ -108,11 +117,11 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     /// </summary>
     public TimeProvider Time { get; set; } = new FixedTimeProvider(new DateTimeOffset(OnlineConsistencyTests.T).AddDays(1));
 
-    public MaterializationEngine Engine(RedisOnlineStore? store = null) =>
-        new(store ?? Store, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
+    public MaterializationEngine Engine(IOnlineStore? store = null) =>
+        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
-        DateTimeOffset? start, DateTimeOffset end, string[]? views = null, RedisOnlineStore? store = null,
+        DateTimeOffset? start, DateTimeOffset end, string[]? views = null, IOnlineStore? store = null,
         IProgress<MaterializationProgress>? progress = null, bool wait = false, CancellationToken cancellationToken = default) =>
         Engine(store).RunAsync(new MaterializationRequest
         {
@@ -154,7 +163,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     public Task<string> SnapshotAsync() => SnapshotAsync(Store.Connection, Project);
 
     public async Task<OnlineReadResult> ReadAsync(string[] features, DateTimeOffset readTime, params (string Key, object?[] Values)[] columns) =>
-        await Store.ReadAsync(new OnlineReadRequest(Definitions, Definitions.ResolveReferences(features),
+        await Online.ReadAsync(new OnlineReadRequest(Definitions, Definitions.ResolveReferences(features),
             columns.ToDictionary(c => c.Key, c => (IReadOnlyList<object?>)c.Values), readTime));
 
     /// <summary>A type-tagged, exact text of a value so expected (source) and actual (online) compare by meaning.</summary>

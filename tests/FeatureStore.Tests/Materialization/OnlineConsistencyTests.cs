@@ -175,7 +175,7 @@ public abstract class OnlineConsistencyTests(IOnlineBackend backend, ITestOutput
         }
     }
 
-    private static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
+    internal static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
     {
         var entityFile = Path.Combine(harness.Root, "entities", $"{Guid.NewGuid():N}.parquet");
         var rows = keyColumns[0].Values.Length;
