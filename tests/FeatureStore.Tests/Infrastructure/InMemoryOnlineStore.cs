@@ -370,7 +370,9 @@ public sealed class InMemoryOnlineStore : IOnlineStore
             for (var f = 0; f < values.Length; f++)
             {
                 var ordinal = layout.FirstFeatureOrdinal + f;
-                values[f] = FromScan(layout.Features[f].Type, row.IsDBNull(ordinal) ? null : row.GetValue(ordinal));
+                var type = layout.Features[f].Type;
+                values[f] = FromScan(type, row.IsDBNull(ordinal) ? null
+                    : type.IsList ? LatestRowLayout.ReadList(row, ordinal, type.Scalar) : row.GetValue(ordinal));
             }
             Apply(keys, version, values);
             return ValueTask.CompletedTask;
