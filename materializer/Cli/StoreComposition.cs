@@ -22,7 +22,7 @@ internal static class StoreComposition
     public static async Task<RedisOnlineStore> OpenOnlineAsync(
         RepositoryConfig config, CliContext context, CancellationToken cancellationToken, RedisOnlineStoreOptions? options = null) =>
         await RedisOnlineStore.ConnectAsync(
-            config.RedisConnectionString, (options ?? new RedisOnlineStoreOptions()) with { ClientName = "featurestore-cli" },
+            config.RedisConnectionString, (options ?? new RedisOnlineStoreOptions()).WithConnectionSecurity(config) with { ClientName = "featurestore-cli" },
             context.LoggerFactory.CreateLogger<RedisOnlineStore>(), cancellationToken);
 
     /// <summary>Short bounds for best-effort work (cleanup after apply): an unreachable Redis delays a command by seconds at most.</summary>

@@ -17,12 +17,24 @@ public sealed record RepositoryConfig
     /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
     public string RedisConnectionString { get; init; } = "localhost:6379";
 
+    /// <summary>
+    /// The Redis password from <c>FEATURESTORE_REDIS_PASSWORD</c>, replacing the connection string's; null when unset.
+    /// Never printed (see <see cref="PrintMembers"/>).
+    /// </summary>
+    public string? RedisPassword { get; init; }
+
+    /// <summary>
+    /// Absolute path of the CA certificate the Redis server's TLS certificate must chain to (<c>online_store.tls_ca_file</c>,
+    /// relative to the repository, or <c>FEATURESTORE_REDIS_TLS_CA</c>); null for the system's authorities.
+    /// </summary>
+    public string? RedisTlsCaFile { get; init; }
+
     public string OfflineStoreType { get; init; } = "duckdb";
 
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
     public required string RegistryPath { get; init; }
 
-    /// <summary>Leaves the connection string out: it may hold a password, and a record prints every property.</summary>
+    /// <summary>Leaves the connection string and the password out: a record prints every property.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"Root = {Root}, Project = {Project}, OnlineStoreType = {OnlineStoreType}, OfflineStoreType = {OfflineStoreType}, RegistryPath = {RegistryPath}");

@@ -6,16 +6,19 @@ namespace FeatureStore.Core.Loading;
 
 /// <summary>
 /// Reads <c>featurestore.yaml</c> and applies the precedence rules, lowest first: the file, then the environment
-/// variables <c>FEATURESTORE_REDIS</c> and <c>FEATURESTORE_REGISTRY</c>, then command-line overrides.
+/// variables <c>FEATURESTORE_REDIS</c>, <c>FEATURESTORE_REDIS_PASSWORD</c>, <c>FEATURESTORE_REDIS_TLS_CA</c> and
+/// <c>FEATURESTORE_REGISTRY</c>, then command-line overrides.
 /// </summary>
 internal static class ConfigReader
 {
     public const string RedisVariable = "FEATURESTORE_REDIS";
+    public const string RedisPasswordVariable = "FEATURESTORE_REDIS_PASSWORD";
+    public const string RedisTlsCaVariable = "FEATURESTORE_REDIS_TLS_CA";
     public const string RegistryVariable = "FEATURESTORE_REGISTRY";
     public const string DefaultRegistry = ".featurestore/registry";
 
     private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry"];
-    private static readonly string[] OnlineKeys = ["type", "connection_string"];
+    private static readonly string[] OnlineKeys = ["type", "connection_string", "tls_ca_file"];
     private static readonly string[] OfflineKeys = ["type"];
 
     /// <summary>The absolute repository folder; a missing folder or config file is a <see cref="NotFoundException"/>.</summary>
@@ -72,6 +75,7 @@ internal static class ConfigReader
         }
 
         var redis = "localhost:6379";
+        string? tlsCaFile = null;
         if (YamlNodeReader.Optional(entries, "online_store") is { } onlineNode && reader.Map(onlineNode, "online_store") is { } online)
         {
             var onlineEntries = reader.Entries(online, OnlineKeys, "online_store");
@@ -80,6 +84,7 @@ internal static class ConfigReader
             {
                 redis = cs.Value;
             }
+            tlsCaFile = ReadTlsCaFile(reader, root, YamlNodeReader.Optional(onlineEntries, "tls_ca_file"));
         }
         if (YamlNodeReader.Optional(entries, "offline_store") is { } offlineNode && reader.Map(offlineNode, "offline_store") is { } offline)
         {
@@ -97,6 +102,11 @@ internal static class ConfigReader
         if (environment(RedisVariable) is { Length: > 0 } redisFromEnvironment)
         {
             redis = redisFromEnvironment;
+        }
+        var redisPassword = environment(RedisPasswordVariable) is { Length: > 0 } password ? password : null;
+        if (environment(RedisTlsCaVariable) is { Length: > 0 } tlsCaFromEnvironment)
+        {
+            tlsCaFile = Path.GetFullPath(tlsCaFromEnvironment);
         }
         if (environment(RegistryVariable) is { Length: > 0 } registryFromEnvironment)
         {
@@ -121,9 +131,26 @@ internal static class ConfigReader
             Project = project.Value.Value,
             OnlineStoreType = "redis",
             RedisConnectionString = redis,
+            RedisPassword = redisPassword,
+            RedisTlsCaFile = tlsCaFile,
             OfflineStoreType = "duckdb",
             RegistryPath = Path.TrimEndingDirectorySeparator(registry),
         };
+    }
+
+    /// <summary><c>online_store.tls_ca_file</c>: a path relative to the repository; whether it exists is checked on connect.</summary>
+    private static string? ReadTlsCaFile(YamlNodeReader reader, string root, YamlNode? node)
+    {
+        if (reader.Scalar(node, "online_store.tls_ca_file") is not { } file)
+        {
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(file.Value))
+        {
+            reader.Problems.Add(file.Location, "online_store.tls_ca_file is empty; give the path of the CA certificate (PEM) or leave the key out");
+            return null;
+        }
+        return Path.GetFullPath(Path.Combine(root, file.Value));
     }
 
     private static void CheckType(YamlNodeReader reader, YamlNode? node, string section, string supported)

@@ -13,7 +13,9 @@ namespace FeatureStore.Redis;
 /// The Redis online store: one hash per entity key holding every view of that entity set (layout in
 /// <see cref="OnlineKeyLayout"/>), values in <see cref="FeatureValueCodec"/> encoding. Reads of N entities x M views
 /// are one pipelined round trip; writes go through <see cref="OnlineViewWriter"/> (a compare-and-set script, many
-/// keys per call). Shares one multiplexer; owns it only when created by <see cref="ConnectAsync"/>.
+/// keys per call). Works unchanged on a Redis Cluster: every key of a write-script call shares a slot, the view list
+/// and locks share the project's slot, reads fan out to the nodes owning their keys, cleanup and script loading visit
+/// every primary. Shares one multiplexer; owns it only when created by <see cref="ConnectAsync"/>.
 /// </summary>
 public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
 {
@@ -116,6 +118,10 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
             {
                 // The pending replies fault later; observe them so nothing is reported as unobserved.
                 _ = Task.WhenAll(all).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                if (ex is RedisServerException server && RedisPermissionError.Matches(server))
+                {
+                    throw RedisPermissionError.Create(Connection, "online read", server, scriptCommands: null);
+                }
                 throw RedisRetry.Unavailable(Connection, $"the online read did not complete within {Options.CommandTimeout.TotalSeconds:0.#} s", ex);
             }
         }
@@ -123,10 +129,13 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for every reply of a pipelined read, within <see cref="RedisOnlineStoreOptions.CommandTimeout"/>. Replies on
-    /// one connection complete in order, so waiting for the last one is enough when all went to one server; that
-    /// saves Task.WhenAll's wake-up per reply (StackExchange.Redis completes each reply's task on the thread pool).
-    /// Anything still pending (several servers) or failed is then awaited as a whole, which rethrows the first error.
+    /// Waits for every reply of a pipelined read, within <see cref="RedisOnlineStoreOptions.CommandTimeout"/>. In a
+    /// cluster the batch fans out: each command goes to the node owning its key's slot, and the request is answered
+    /// when every node replied. Replies on one connection complete in order, so waiting for the last one is enough
+    /// when all went to one server; that saves Task.WhenAll's wake-up per reply (StackExchange.Redis completes each
+    /// reply's task on the thread pool). Anything still pending (other nodes) or failed is then awaited as a whole,
+    /// within what is left of the timeout, which rethrows the first error: a shard that does not answer makes the
+    /// request UNAVAILABLE within the timeout, while requests whose keys live on other shards keep being served.
     /// </summary>
     private async Task AllRepliesAsync(List<Task> replies, CancellationToken cancellationToken)
     {
@@ -168,7 +177,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         var answer = await RunWithRetryAsync(
             _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RegisterScript, [layout.ViewsKey],
                 [view.Name, registryVersion, codec.Fingerprint]),
-            $"record of view '{view.Name}'", cancellationToken).ConfigureAwait(false);
+            $"record of view '{view.Name}'", cancellationToken, scriptCommands: ViewRecord.RegisterCommands).ConfigureAwait(false);
         if (answer.Resp2Type != ResultType.Integer)
         {
             ViewRecord.TryParse((RedisValue)answer, out var newer);
@@ -224,14 +233,15 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
             // Only if nobody recorded the view again meanwhile (a newer version starting to write it).
             await RunWithRetryAsync(
                 _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RemoveIfUnchangedScript, [layout.ViewsKey], [entry.Name, entry.Value]),
-                "update of the view list", cancellationToken).ConfigureAwait(false);
+                "update of the view list", cancellationToken, scriptCommands: ViewRecord.RemoveCommands).ConfigureAwait(false);
         }
         return names;
     }
 
     /// <summary>
     /// Deletes the fields of <paramref name="views"/> from every entity hash of the project: SCAN by the project's
-    /// key pattern on every primary, HDEL in pipelined pages. Hashes left empty disappear. Returns fields deleted.
+    /// key pattern on every primary (every shard of a cluster), HDEL in pipelined pages. Hashes left empty disappear.
+    /// Returns fields deleted. A shard without a reachable primary fails the whole removal, which a rerun completes.
     /// </summary>
     internal async Task<long> RemoveViewFieldsAsync(string project, IReadOnlyCollection<string> views, CancellationToken cancellationToken = default)
     {
@@ -245,7 +255,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         {
             long deleted = 0;
             var database = Connection.GetDatabase();
-            foreach (var server in Connection.GetServers().Where(s => !s.IsReplica))
+            foreach (var server in await PrimariesAsync().ConfigureAwait(false))
             {
                 var page = new List<Task<long>>(Options.ScanPageSize);
                 await foreach (var key in server.KeysAsync(database.Database, layout.EntityKeyPattern, Options.ScanPageSize)
@@ -283,8 +293,39 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
     }
 
     internal Task<T> RunWithRetryAsync<T>(
-        Func<int, Task<T>> operation, string what, CancellationToken cancellationToken, RetryWarningGate? warnings = null) =>
-        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings);
+        Func<int, Task<T>> operation, string what, CancellationToken cancellationToken, RetryWarningGate? warnings = null,
+        IReadOnlyList<string>? scriptCommands = null) =>
+        RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings, scriptCommands);
+
+    /// <summary>
+    /// The servers that hold data: in a cluster the nodes that own slots by the latest topology, otherwise the
+    /// non-replicas. When one of them is not connected (a primary that failed), the topology is read again first:
+    /// once its replica took over, the failed node no longer owns slots. None known is a connection error, so callers retry.
+    /// </summary>
+    internal async Task<IServer[]> PrimariesAsync()
+    {
+        var primaries = Primaries();
+        if (primaries.Any(p => !p.IsConnected))
+        {
+            await Connection.ConfigureAsync().ConfigureAwait(false);
+            primaries = Primaries();
+        }
+        if (primaries.Length == 0)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis primary is known", null, CommandStatus.Unknown);
+        }
+        return primaries;
+    }
+
+    private IServer[] Primaries()
+    {
+        var servers = Connection.GetServers();
+        var cluster = servers.Where(s => s.IsConnected && s.ServerType == ServerType.Cluster)
+            .Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null);
+        return cluster is null
+            ? servers.Where(s => !s.IsReplica).ToArray()
+            : servers.Where(s => cluster.Nodes.Any(n => !n.IsReplica && n.Slots.Count > 0 && Equals(n.EndPoint, s.EndPoint))).ToArray();
+    }
 
     /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
     internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
@@ -295,17 +336,9 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         }
         var sha = await RunWithRetryAsync(async _ =>
         {
-            byte[]? loaded = null;
-            var servers = Connection.GetServers().Where(s => !s.IsReplica).ToArray();
-            if (servers.Length == 0)
-            {
-                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis server is known", null, CommandStatus.Unknown);
-            }
-            foreach (var server in servers)
-            {
-                loaded = await server.ScriptLoadAsync(OnlineWriteScript.Source).ConfigureAwait(false);
-            }
-            return loaded!;
+            var primaries = await PrimariesAsync().ConfigureAwait(false);
+            var loaded = await Task.WhenAll(primaries.Select(server => server.ScriptLoadAsync(OnlineWriteScript.Source))).ConfigureAwait(false);
+            return loaded[0];
         }, "load of the write script", cancellationToken).ConfigureAwait(false);
         _scriptSha = sha;
         return sha;
