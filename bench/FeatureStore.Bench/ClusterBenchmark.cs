@@ -162,7 +162,7 @@ internal sealed class ClusterBenchmark : IBenchmark
     private static async Task<Dictionary<string, double>> PrimaryCpuAsync(ConnectionMultiplexer redis)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var server in await new RedisOnlineStore(redis).PrimariesAsync())
+        foreach (var server in await new RedisOnlineStore(redis).PrimariesAsync(new OnlineKeyLayout(MaterializeBenchmark.Project)))
         {
             var info = (await server.InfoAsync("cpu")).SelectMany(g => g).ToArray();
             double Read(string name) => double.Parse(info.First(p => p.Key == name).Value, CultureInfo.InvariantCulture);
@@ -177,7 +177,7 @@ internal sealed class ClusterBenchmark : IBenchmark
     private static async Task<long[]> KeysPerPrimaryAsync(ConnectionMultiplexer redis, string project)
     {
         var counts = new List<long>();
-        foreach (var server in await new RedisOnlineStore(redis).PrimariesAsync())
+        foreach (var server in await new RedisOnlineStore(redis).PrimariesAsync(new OnlineKeyLayout(project)))
         {
             long count = 0;
             await foreach (var _ in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern, pageSize: 5000))

@@ -24,6 +24,7 @@ namespace FeatureStore.Redis;
 internal sealed class OnlineViewWriter : IOnlineViewWriter
 {
     private readonly RedisOnlineStore _store;
+    private readonly OnlineKeyLayout _keyLayout;
     private readonly EntitySetKeys _keys;
     private readonly FeatureValueCodec _codec;
     private readonly IDatabase _database;
@@ -38,11 +39,13 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
     private bool _rowOpen;
     private RowTranscoder? _transcoder;
 
-    internal OnlineViewWriter(RedisOnlineStore store, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout, byte[] scriptSha)
+    internal OnlineViewWriter(
+        RedisOnlineStore store, OnlineKeyLayout keyLayout, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout, byte[] scriptSha)
     {
         var view = layout.View;
         Layout = layout;
         _store = store;
+        _keyLayout = keyLayout;
         _keys = keys;
         _codec = codec;
         View = view;
@@ -216,7 +219,7 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
             catch (RedisServerException ex) when (RedisRetry.IsNoScript(ex))
             {
                 // The server lost its script cache (restart, SCRIPT FLUSH): load again, then retry this call.
-                _scriptSha = await _store.LoadScriptAsync(cancellationToken, reload: true).ConfigureAwait(false);
+                _scriptSha = await _store.LoadScriptAsync(_keyLayout, cancellationToken, reload: true).ConfigureAwait(false);
                 throw;
             }
         }, $"write of view '{View.Name}'", cancellationToken, _retryWarnings, OnlineWriteScript.Commands).ConfigureAwait(false);

@@ -173,7 +173,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         var layout = new OnlineKeyLayout(definitions.Project);
         var keys = layout.ForView(definitions, view);
         var codec = _plans.For(definitions).Codec(view);
-        var sha = await LoadScriptAsync(cancellationToken).ConfigureAwait(false);
+        var sha = await LoadScriptAsync(layout, cancellationToken).ConfigureAwait(false);
         var answer = await RunWithRetryAsync(
             _ => Connection.GetDatabase().ScriptEvaluateAsync(ViewRecord.RegisterScript, [layout.ViewsKey],
                 [view.Name, registryVersion, codec.Fingerprint]),
@@ -185,7 +185,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
                 $"Feature view '{view.Name}' was last materialized by registry version {newer.Version} with another schema; this run " +
                 $"uses version {registryVersion}, so its values would not be served. Run materialize again with the current registry.");
         }
-        return new OnlineViewWriter(this, keys, codec, LatestRowLayout.For(definitions, view), sha);
+        return new OnlineViewWriter(this, layout, keys, codec, LatestRowLayout.For(definitions, view), sha);
     }
 
     /// <summary>
@@ -255,7 +255,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         {
             long deleted = 0;
             var database = Connection.GetDatabase();
-            foreach (var server in await PrimariesAsync().ConfigureAwait(false))
+            foreach (var server in await PrimariesAsync(layout).ConfigureAwait(false))
             {
                 var page = new List<Task<long>>(Options.ScanPageSize);
                 await foreach (var key in server.KeysAsync(database.Database, layout.EntityKeyPattern, Options.ScanPageSize)
@@ -298,37 +298,62 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         RedisRetry.RunAsync(Connection, operation, what, Options, _logger, cancellationToken, warnings, scriptCommands);
 
     /// <summary>
-    /// The servers that hold data: in a cluster the nodes that own slots by the latest topology, otherwise the
-    /// non-replicas. When one of them is not connected (a primary that failed), the topology is read again first:
-    /// once its replica took over, the failed node no longer owns slots. None known is a connection error, so callers retry.
+    /// The primaries that hold a project's entity data: the owners of its buckets' slots (the one primary of a single
+    /// Redis; every shard of a cluster). Each confirms that it owns the slots the client routes to it, because the
+    /// client routes a slot whose primary it cannot reach to another node: then the topology is read again, and while
+    /// a slot still has no reachable primary (its replica has not taken over yet) this is a connection error, which
+    /// callers retry.
     /// </summary>
-    internal async Task<IServer[]> PrimariesAsync()
+    internal async Task<IServer[]> PrimariesAsync(OnlineKeyLayout layout)
     {
-        var primaries = Primaries();
-        if (primaries.Any(p => !p.IsConnected))
+        for (var attempt = 1; ; attempt++)
         {
+            var routes = layout.BucketKeys.GroupBy(key => Connection.GetServer(key), ServerByEndPoint.Instance).ToArray();
+            var misrouted = await Task.WhenAll(routes.Select(route => MisroutedAsync(route.Key, route))).ConfigureAwait(false);
+            if (!misrouted.Any(m => m))
+            {
+                return routes.Select(route => route.Key).ToArray();
+            }
+            if (attempt == 2)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                    "a primary holding the project's data is unreachable and no replica has taken over its slots yet", null, CommandStatus.Unknown);
+            }
             await Connection.ConfigureAsync().ConfigureAwait(false);
-            primaries = Primaries();
         }
-        if (primaries.Length == 0)
-        {
-            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis primary is known", null, CommandStatus.Unknown);
-        }
-        return primaries;
     }
 
-    private IServer[] Primaries()
+    /// <summary>True when <paramref name="server"/> answers MOVED for any of the keys: it does not own their slot.</summary>
+    private static async Task<bool> MisroutedAsync(IServer server, IEnumerable<RedisKey> keys)
     {
-        var servers = Connection.GetServers();
-        var cluster = servers.Where(s => s.IsConnected && s.ServerType == ServerType.Cluster)
-            .Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null);
-        return cluster is null
-            ? servers.Where(s => !s.IsReplica).ToArray()
-            : servers.Where(s => cluster.Nodes.Any(n => !n.IsReplica && n.Slots.Count > 0 && Equals(n.EndPoint, s.EndPoint))).ToArray();
+        var probes = keys.Select(key => server.ExecuteAsync("PTTL", [key], CommandFlags.NoRedirect)).ToArray();
+        try
+        {
+            await Task.WhenAll(probes).ConfigureAwait(false);
+            return false;
+        }
+        catch (RedisServerException)
+        {
+            return probes.Any(p => p.Exception?.InnerException is RedisServerException { Kind: RedisErrorKind.Moved }
+                || p.Exception?.InnerException?.Message.StartsWith("MOVED", StringComparison.Ordinal) == true);
+        }
     }
 
-    /// <summary>Loads the write script on every primary (once; again after a server lost its script cache).</summary>
-    internal async Task<byte[]> LoadScriptAsync(CancellationToken cancellationToken, bool reload = false)
+    /// <summary>Groups the client's servers by endpoint.</summary>
+    private sealed class ServerByEndPoint : IEqualityComparer<IServer>
+    {
+        public static readonly ServerByEndPoint Instance = new();
+
+        public bool Equals(IServer? x, IServer? y) => Equals(x?.EndPoint, y?.EndPoint);
+
+        public int GetHashCode(IServer obj) => obj.EndPoint.GetHashCode();
+    }
+
+    /// <summary>
+    /// Loads the write script on every primary that holds the project's data (once; again after a server lost its
+    /// script cache, e.g. a replica that took over).
+    /// </summary>
+    internal async Task<byte[]> LoadScriptAsync(OnlineKeyLayout layout, CancellationToken cancellationToken, bool reload = false)
     {
         if (_scriptSha is { } known && !reload)
         {
@@ -336,7 +361,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         }
         var sha = await RunWithRetryAsync(async _ =>
         {
-            var primaries = await PrimariesAsync().ConfigureAwait(false);
+            var primaries = await PrimariesAsync(layout).ConfigureAwait(false);
             var loaded = await Task.WhenAll(primaries.Select(server => server.ScriptLoadAsync(OnlineWriteScript.Source))).ConfigureAwait(false);
             return loaded[0];
         }, "load of the write script", cancellationToken).ConfigureAwait(false);

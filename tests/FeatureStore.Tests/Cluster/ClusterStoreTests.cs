@@ -69,7 +69,7 @@ public sealed partial class ClusterStoreTests(RedisClusterFixture cluster)
     private async Task<Dictionary<string, List<RedisKey>>> KeysByPrimaryAsync(string project)
     {
         var result = new Dictionary<string, List<RedisKey>>(StringComparer.Ordinal);
-        foreach (var server in await RedisClusterFixture.PrimaryServersAsync(cluster.Connection))
+        foreach (var server in await RedisClusterFixture.PrimaryServersAsync(cluster.Connection, project))
         {
             var keys = result[server.EndPoint.ToString()!] = [];
             await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
@@ -248,7 +248,7 @@ public sealed partial class ClusterStoreTests(RedisClusterFixture cluster)
         // Move some of the project's slots from one primary to another: most with all their keys moved but the
         // migration not finished (the source answers ASK), one with half its keys moved (TRYAGAIN) that finishes
         // while the run writes; then every slot is handed over for good (MOVED for clients that still route there).
-        var primaries = await RedisClusterFixture.PrimaryServersAsync(cluster.Connection);
+        var primaries = await RedisClusterFixture.PrimaryServersAsync(cluster.Connection, project);
         var source = primaries[0];
         var target = primaries[1];
         var slots = Enumerable.Range(1, 1500).Select(i => Key(project, i))

@@ -46,7 +46,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IOnlineBackend
             Provider = $"local Redis Cluster at {ConnectionString}";
         }
         Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true,abortConnect=false");
-        var primaries = (await PrimaryServersAsync(Connection)).Length;
+        var primaries = (await PrimaryServersAsync(Connection, "probe")).Length;
         if (primaries < 2)
         {
             throw new InvalidOperationException(
@@ -54,9 +54,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IOnlineBackend
         }
     }
 
-    /// <summary>The servers owning slots, by the client's view of the topology.</summary>
-    public static Task<IServer[]> PrimaryServersAsync(IConnectionMultiplexer connection) =>
-        new FeatureStore.Redis.RedisOnlineStore(connection).PrimariesAsync();
+    /// <summary>The primaries holding a project's data (every primary of the cluster), by the client's view of the topology.</summary>
+    public static Task<IServer[]> PrimaryServersAsync(IConnectionMultiplexer connection, string project) =>
+        new FeatureStore.Redis.RedisOnlineStore(connection).PrimariesAsync(new FeatureStore.Redis.OnlineKeyLayout(project));
 
     public async Task DisposeAsync()
     {

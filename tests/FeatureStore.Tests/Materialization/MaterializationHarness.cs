@@ -132,7 +132,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     {
         var database = connection.GetDatabase();
         var keys = new List<RedisKey>();
-        foreach (var server in await new RedisOnlineStore(connection).PrimariesAsync())
+        foreach (var server in await new RedisOnlineStore(connection).PrimariesAsync(new OnlineKeyLayout(project)))
         {
             await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
             {
