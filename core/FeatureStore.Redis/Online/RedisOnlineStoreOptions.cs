@@ -52,11 +52,16 @@ public sealed record RedisOnlineStoreOptions
     /// </summary>
     public string? TlsCaFile { get; init; }
 
-    /// <summary>These options with a repository's Redis password and CA file (from featurestore.yaml and the environment).</summary>
+    /// <summary>
+    /// These options with a repository's Redis password and CA file (from featurestore.yaml and the environment); for
+    /// a repository whose online store is not a Redis of its own, these options unchanged.
+    /// </summary>
     public RedisOnlineStoreOptions WithConnectionSecurity(RepositoryConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return this with { Password = config.RedisPassword ?? Password, TlsCaFile = config.RedisTlsCaFile ?? TlsCaFile };
+        return config.OnlineStoreType != "redis"
+            ? this
+            : this with { Password = config.RedisPassword ?? Password, TlsCaFile = config.RedisTlsCaFile ?? TlsCaFile };
     }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
