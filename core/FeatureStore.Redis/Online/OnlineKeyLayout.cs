@@ -41,6 +41,13 @@ public sealed partial class OnlineKeyLayout
     /// <summary>SCAN pattern that matches every entity hash of the project (and nothing of another project).</summary>
     public string EntityKeyPattern => $"{Prefix}{{{Project}:*";
 
+    /// <summary>
+    /// One key in the slot of each bucket: whoever owns these slots holds all of the project's entity data (on a
+    /// cluster, the primaries to scan and to load the write script on).
+    /// </summary>
+    public IEnumerable<RedisKey> BucketKeys =>
+        Enumerable.Range(0, BucketCount).Select(bucket => (RedisKey)$"{Prefix}{{{Project}:{bucket:x3}}}");
+
     /// <summary>Hash of view name to the registry version and schema fingerprint its online data was written with.</summary>
     public RedisKey ViewsKey => $"{Prefix}{{{Project}}}:views";
 

@@ -133,15 +133,20 @@ internal sealed class MaterializationHarness : IAsyncDisposable
             WaitForLock = wait,
         }, progress, cancellationToken);
 
-    /// <summary>Every key of the project with its fields (sorted) and expiry: a complete picture of the online state.</summary>
+    /// <summary>
+    /// Every key of the project with its fields (sorted) and expiry: a complete picture of the online state, the same
+    /// text for the same state on a single Redis and on a cluster (whose every primary is scanned).
+    /// </summary>
     public static async Task<string> SnapshotAsync(IConnectionMultiplexer connection, string project)
     {
-        var server = connection.GetServers().Single();
         var database = connection.GetDatabase();
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+        foreach (var server in await new RedisOnlineStore(connection).PrimariesAsync(new OnlineKeyLayout(project)))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+            {
+                keys.Add(key);
+            }
         }
         var ordered = keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal).ToArray();
         // Pipelined: every request first, then the answers.
