@@ -32,7 +32,8 @@ internal sealed record FeatureDraft(
     Located<string>? Name,
     Located<FeatureType>? Type,
     string? Description,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    FeatureChecks? Checks);
 
 internal sealed record FeatureViewDraft(
     SourceLocation Location,
@@ -44,7 +45,9 @@ internal sealed record FeatureViewDraft(
     string? Owner,
     string? Description,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyList<FeatureDraft> Features);
+    IReadOnlyList<FeatureDraft> Features,
+    ViewChecks? Checks,
+    string? Reference);
 
 internal sealed record FeatureServiceDraft(
     SourceLocation Location,
