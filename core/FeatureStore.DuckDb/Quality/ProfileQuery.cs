@@ -42,7 +42,7 @@ internal static class ProfileQuery
         }
 
         var first = await aggregates.ReadOneRowAsync(connection, table, cancellationToken).ConfigureAwait(false);
-        var rowCount = Convert.ToInt64(first[0], CultureInfo.InvariantCulture);
+        var rowCount = Long(first[0]!);
         foreach (var plan in plans)
         {
             plan.Read(first, rowCount);
@@ -52,7 +52,7 @@ internal static class ProfileQuery
         var counts = new List<RowCheckCount>();
         foreach (var (check, _, predicate, index) in checkPlans)
         {
-            var rows = Convert.ToInt64(first[index], CultureInfo.InvariantCulture);
+            var rows = first[index] is { } rejected ? Long(rejected) : 0;
             var examples = rows > 0 && keys.Count > 0
                 ? await ExampleKeysAsync(connection, table, keys, predicate, aggregates.Parameters, cancellationToken).ConfigureAwait(false)
                 : [];
@@ -163,6 +163,13 @@ internal static class ProfileQuery
         return buffer.ToArray();
     }
 
+    /// <summary>DuckDB sums and counts may come back as HUGEINT (BigInteger); they fit a long here.</summary>
+    private static long Long(object value) =>
+        value is System.Numerics.BigInteger big ? (long)big : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+
+    private static double Double(object value) =>
+        value is System.Numerics.BigInteger big ? (double)big : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+
     private static bool IsFloat(FeatureType type) => !type.IsList && type.Scalar is ScalarType.Float32 or ScalarType.Float64;
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters)
@@ -238,8 +245,8 @@ internal static class ProfileQuery
                 Add("len_min", $"min(len({c}))");
                 Add("len_mean", $"avg(len({c}))");
                 Add("len_max", $"max(len({c}))");
-                Add("elements", $"sum(len({c}))");
-                Add("element_nulls", $"sum(len({c}) - list_aggregate({c}, 'count'))");
+                Add("elements", $"CAST(sum(len({c})) AS BIGINT)");
+                Add("element_nulls", $"CAST(sum(len({c}) - list_aggregate({c}, 'count')) AS BIGINT)");
                 return plan;
             }
             switch (type.Scalar)
@@ -284,9 +291,9 @@ internal static class ProfileQuery
 
         public void Read(object?[] row, long rowCount)
         {
-            long L(string key) => row[_at[key]] is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
-            long? NL(string key) => row[_at[key]] is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
-            double? D(string key) => row[_at[key]] is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : null;
+            long L(string key) => row[_at[key]] is { } v ? Long(v) : 0;
+            long? NL(string key) => row[_at[key]] is { } v ? Long(v) : null;
+            double? D(string key) => row[_at[key]] is { } v ? Double(v) : null;
 
             var nonNull = L("nonnull");
             var profile = new FeatureProfile { Name = _column.Feature.Name, Type = Type, Count = rowCount, Nulls = rowCount - nonNull };
@@ -307,7 +314,7 @@ internal static class ProfileQuery
                 case ScalarType.Int32 or ScalarType.Int64 or ScalarType.Float32 or ScalarType.Float64:
                     var nans = IsFloat(Type) ? L("nans") : 0;
                     var percentiles = row[_at["pct"]] is IEnumerable list
-                        ? list.Cast<object?>().Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray()
+                        ? list.Cast<object?>().Select(v => Double(v!)).ToArray()
                         : [];
                     var min = D("min");
                     var max = D("max");
@@ -364,7 +371,8 @@ internal static class ProfileQuery
                 parameters[name + "_low"] = _low;
                 parameters[name + "_width"] = _width;
                 var bin = $"CAST(least({Histogram.DefaultBins - 1}, floor((CAST({c} AS DOUBLE) - ${name}_low) / ${name}_width)) AS UTINYINT)";
-                return IsFloat(Type) ? $"CASE WHEN NOT isnan({c}) THEN {bin} END" : bin;
+                // least() skips NULLs, so nulls (and NaNs) must be kept out before it.
+                return $"CASE WHEN {c} IS NOT NULL{(IsFloat(Type) ? $" AND NOT isnan({c})" : "")} THEN {bin} END";
             }
             if (_topCounts is not null)
             {
