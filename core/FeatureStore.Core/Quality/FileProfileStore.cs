@@ -129,7 +129,7 @@ public sealed class FileProfileStore : IProfileStore
             ? Path.Combine(ViewFolder(view), "named", name + ".json")
             : throw new UserInputException($"Profile name '{name}' is not valid: names must match {NameRules.NamePattern}.");
 
-    /// <summary>The view's run records, newest first (names start with the UTC time, so they sort by it).</summary>
+    /// <summary>The view's run records, newest first (names start with the run's UTC time, so they sort by it).</summary>
     private IEnumerable<string> RunFiles(string view)
     {
         var folder = RunsFolder(view);
@@ -137,9 +137,13 @@ public sealed class FileProfileStore : IProfileStore
         {
             return [];
         }
+        // Runs recorded at the same time (a fixed clock) keep the order they were written in.
         return Directory.EnumerateFiles(folder, "*.json")
             .Where(f => !AtomicFile.IsTemporary(Path.GetFileName(f)))
-            .OrderByDescending(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .Select(f => (Path: f, Time: Path.GetFileName(f).Split('-')[0], Written: File.GetLastWriteTimeUtc(f)))
+            .OrderByDescending(f => f.Time, StringComparer.Ordinal)
+            .ThenByDescending(f => f.Written)
+            .Select(f => f.Path)
             .ToArray();
     }
 

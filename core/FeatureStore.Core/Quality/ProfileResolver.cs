@@ -23,8 +23,10 @@ public sealed class ProfileResolver(
                 var path = Path.IsPathRooted(reference.Value!) ? reference.Value! : Path.GetFullPath(Path.Combine(repositoryRoot, reference.Value!));
                 return await profiler.ReadTrainingSetProfileAsync(path, view.Name, cancellationToken).ConfigureAwait(false);
             case ProfileReferenceKind.Named:
-                return await profiles.GetNamedAsync(view.Name, reference.Value!, cancellationToken).ConfigureAwait(false)
-                    ?? throw new NotFoundException(
+                var named = await profiles.GetNamedAsync(view.Name, reference.Value!, cancellationToken).ConfigureAwait(false);
+                return named is not null
+                    ? named with { Subject = $"{reference} ({named.Subject})" }
+                    : throw new NotFoundException(
                         $"No profile named '{reference.Value}' is saved for view '{view.Name}'; save one with " +
                         $"'featurestore profile --view {view.Name} ... --save {reference.Value}'.");
             case ProfileReferenceKind.Window:

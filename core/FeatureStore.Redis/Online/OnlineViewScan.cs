@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
-using FeatureStore.Core.PointInTime;
 using StackExchange.Redis;
 
 namespace FeatureStore.Redis;
@@ -10,7 +9,7 @@ namespace FeatureStore.Redis;
 /// Reads back every value of one view (<see cref="IOnlineStore.ScanViewAsync"/>): SCAN on every primary by the
 /// pattern of the view's entity set (<c>fs:{project:???}entities:*</c>), then the view's field of each key in
 /// pipelined pages of <see cref="RedisOnlineStoreOptions.ScanPageSize"/>, decoded with the view's codec. Values of
-/// another schema, and values a read now would not serve (outside the view's TTL), are skipped.
+/// another schema, and values older than the view's TTL (a read now would not serve them), are skipped.
 /// </summary>
 internal sealed class OnlineViewScan(RedisOnlineStore store, FeatureValueCodec codec, string keyPattern, FeatureViewDefinition view)
 {
@@ -90,7 +89,9 @@ internal sealed class OnlineViewScan(RedisOnlineStore store, FeatureValueCodec c
             {
                 continue;
             }
-            if (!LatestValueRule.IsWithinTtl(TimestampMicros.ToDateTimeOffset(eventMicros), now, view.Ttl))
+            // A value older than the TTL reads as OUTSIDE_MAX_AGE, so it is not served; one dated ahead of this
+            // machine's clock is (the writer's clock decides), so only the lower bound applies here.
+            if (view.Ttl > TimeSpan.Zero && TimestampMicros.ToDateTimeOffset(eventMicros) < now - view.Ttl)
             {
                 continue;
             }
