@@ -11,8 +11,25 @@ namespace FeatureStore.Core.Quality;
 /// </summary>
 public static class CheckEvaluator
 {
-    /// <summary>The row-level checks of a view's features, in feature order.</summary>
+    /// <summary>
+    /// What the offline engine counts for a view: its features' row-level checks in feature order, plus a null count
+    /// for each <c>max_null_fraction</c> without <c>not_null</c>, whose rows give that check its example keys.
+    /// </summary>
     public static IReadOnlyList<RowCheck> RowChecksOf(FeatureViewDefinition view)
+    {
+        var checks = ConfiguredRowChecks(view).ToList();
+        foreach (var feature in view.Features)
+        {
+            if (feature.Checks is { MaxNullFraction: not null, NotNull: not true })
+            {
+                checks.Add(new RowCheck(feature.Name, RowCheckKind.NotNull));
+            }
+        }
+        return checks;
+    }
+
+    /// <summary>The row-level checks the view's YAML declares, in feature order.</summary>
+    private static IReadOnlyList<RowCheck> ConfiguredRowChecks(FeatureViewDefinition view)
     {
         var checks = new List<RowCheck>();
         foreach (var feature in view.Features)
@@ -63,7 +80,7 @@ public static class CheckEvaluator
             }
             var severity = SeverityOf(view, feature);
             var profile = selection.Profile.Find(feature.Name);
-            foreach (var check in RowChecksOf(view).Where(c => c.Feature == feature.Name))
+            foreach (var check in ConfiguredRowChecks(view).Where(c => c.Feature == feature.Name))
             {
                 counts.TryGetValue((check.Feature, check.Kind), out var count);
                 results.Add(RowResult(view, check, severity, count, profile));
