@@ -24,7 +24,7 @@ namespace FeatureStore.Bench;
 /// </summary>
 internal sealed class MaterializeBenchmark : IBenchmark
 {
-    private const string Project = "bench_materialize";
+    internal const string Project = "bench_materialize";
     private const string RawProject = "bench_raw_hset";
     private const int FeatureCount = 10;
 
@@ -143,7 +143,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
             raw, entities / raw.TotalSeconds, cpuRaw, redisCpuRaw, entities / rawWithExpiry.TotalSeconds);
     }
 
-    private static async Task WriteRepositoryAsync(string root, string redis, int entities, int versions, DateTimeOffset end)
+    internal static async Task WriteRepositoryAsync(string root, string redis, int entities, int versions, DateTimeOffset end)
     {
         await File.WriteAllTextAsync(Path.Combine(root, "featurestore.yaml"), $"""
             project: {Project}
@@ -316,7 +316,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return long.Parse(info.SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
     }
 
-    private static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
+    internal static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
     {
         var layout = new OnlineKeyLayout(project);
         var database = redis.GetDatabase();

@@ -18,7 +18,8 @@ internal static class QualityText
             text.AppendLine(Invariant($"{feature.Name} ({feature.Type}): {feature.Count - feature.Nulls:N0} values, {feature.Nulls:N0} nulls ({Percent(feature.NullFraction)})"));
             if (feature.Numeric is { } n)
             {
-                text.AppendLine(Invariant($"  NaN {n.Nans:N0}  min {Number(n.Min)}  max {Number(n.Max)}  mean {Number(n.Mean)}  std {Number(n.StdDev)}"));
+                var nans = feature.Type.Scalar is Core.Definitions.ScalarType.Float32 or Core.Definitions.ScalarType.Float64 ? Invariant($"NaN {n.Nans:N0}  ") : "";
+                text.AppendLine(Invariant($"  {nans}min {Number(n.Min)}  max {Number(n.Max)}  mean {Number(n.Mean)}  std {Number(n.StdDev)}"));
                 if (n.HasValues)
                 {
                     text.AppendLine("  " + string.Join("  ", NumericProfile.PrintedPercentiles.Select(p => $"p{p} {Number(n.Percentile(p))}")));

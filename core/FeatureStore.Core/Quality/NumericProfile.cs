@@ -4,8 +4,8 @@ namespace FeatureStore.Core.Quality;
 
 /// <summary>
 /// Figures of a numeric feature over its values that are neither null nor NaN (NaNs are counted apart).
-/// <see cref="Percentiles"/> holds the exact quantiles at 0%, 1%, ..., 100% (101 values; empty when there are no
-/// values): the printed p1 p5 p25 p50 p75 p95 p99 come from it, and it is the distribution sketch drift is measured
+/// <see cref="Percentiles"/> holds the quantiles at 0%, 1%, ..., 100% (101 values, linear interpolation between
+/// order statistics; empty when there are no values; see <see cref="PercentilesApproximate"/>): the printed p1 p5 p25 p50 p75 p95 p99 come from it, and it is the distribution sketch drift is measured
 /// on (<see cref="DriftCalculator"/>). <see cref="StdDev"/> is the sample standard deviation.
 /// </summary>
 public sealed record NumericProfile
@@ -24,6 +24,11 @@ public sealed record NumericProfile
     public double? StdDev { get; init; }
 
     public IReadOnlyList<double> Percentiles { get; init; } = [];
+
+    /// <summary>
+    /// True when the percentiles are estimates (DuckDB's t-digest), as for very large profiles; exact otherwise.
+    /// </summary>
+    public bool PercentilesApproximate { get; init; }
 
     public Histogram? Histogram { get; init; }
 

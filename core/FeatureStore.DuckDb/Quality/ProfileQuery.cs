@@ -11,17 +11,24 @@ namespace FeatureStore.DuckDb;
 /// <summary>
 /// Profiles the columns of one DuckDB table, all columns at once:
 /// <list type="number">
-/// <item>one aggregation over every column: counts, nulls, NaNs, min, max, mean, sample standard deviation, exact
-/// percentiles 0..100 (<c>quantile_cont</c>), approximate distinct counts and top values, lengths, true counts,
-/// and the number of rows each row check rejects;</item>
+/// <item>one aggregation over every column: counts, nulls, NaNs, min, max, mean, sample standard deviation,
+/// percentiles 0..100, approximate distinct counts and top values, lengths, true counts, and the number of rows each
+/// row check rejects;</item>
 /// <item>one grouping-sets pass that needs the first one's results: the rows per histogram bin (between each
 /// column's min and max) and the exact count of each top value.</item>
 /// </list>
+/// Percentiles are exact while the numeric values of all columns together number at most
+/// <see cref="ExactPercentileLimit"/>: each column's values are gathered, sorted once and read at 0%, 1%, ..., 100%
+/// with linear interpolation (R type 7, like <c>quantile_cont</c>, which is far slower for 101 quantiles). Beyond
+/// that they come from DuckDB's t-digest (<c>approx_quantile</c>), whose memory stays flat, and the profile says so.
 /// Example keys of rejected rows are fetched (LIMIT 5) only for checks that rejected some. Check bounds, allowed
 /// values, bin bounds and top values are parameters; column names come quoted from the caller.
 /// </summary>
 internal static class ProfileQuery
 {
+    /// <summary>Numeric values (rows x numeric columns) up to which percentiles are exact: 128 MB of doubles.</summary>
+    public const long ExactPercentileLimit = 16_000_000;
+
     private static readonly string PercentileList =
         "[" + string.Join(", ", Enumerable.Range(0, 101).Select(p => (p / 100.0).ToString("0.00", CultureInfo.InvariantCulture))) + "]";
 
@@ -29,10 +36,12 @@ internal static class ProfileQuery
 
     public static async Task<Result> RunAsync(
         DuckDBConnection connection, string table, IReadOnlyList<ProfileColumn> columns, IReadOnlyList<RowCheck> checks,
-        IReadOnlyList<ProfileKeyColumn> keys, CancellationToken cancellationToken)
+        IReadOnlyList<ProfileKeyColumn> keys, CancellationToken cancellationToken, long exactPercentileLimit = ExactPercentileLimit)
     {
+        var numericColumns = columns.Count(c => IsNumeric(c.Feature.Type));
+        var exact = numericColumns == 0 || await CountAsync(connection, table, cancellationToken).ConfigureAwait(false) * numericColumns <= exactPercentileLimit;
         var aggregates = new Aggregates();
-        var plans = columns.Select(c => ColumnPlan.Create(c, aggregates)).ToArray();
+        var plans = columns.Select(c => ColumnPlan.Create(c, aggregates, exact)).ToArray();
         var checkPlans = new List<(RowCheck Check, ProfileColumn Column, string Predicate, int Index)>();
         foreach (var check in checks)
         {
@@ -59,6 +68,13 @@ internal static class ProfileQuery
             counts.Add(new RowCheckCount(check, rows, examples));
         }
         return new Result(rowCount, plans.Select(p => p.Build()).ToArray(), counts);
+    }
+
+    private static async Task<long> CountAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"SELECT count(*) FROM {table}", new Dictionary<string, object?>());
+        await using var _ = cancellationToken.Register(command.Cancel);
+        return Long((await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
     /// <summary>The predicate "this row breaks the check", its values added as parameters named <paramref name="name"/>.</summary>
@@ -170,6 +186,9 @@ internal static class ProfileQuery
     private static double Double(object value) =>
         value is System.Numerics.BigInteger big ? (double)big : Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
+    private static bool IsNumeric(FeatureType type) =>
+        !type.IsList && type.Scalar is ScalarType.Int32 or ScalarType.Int64 or ScalarType.Float32 or ScalarType.Float64;
+
     private static bool IsFloat(FeatureType type) => !type.IsList && type.Scalar is ScalarType.Float32 or ScalarType.Float64;
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters)
@@ -183,24 +202,38 @@ internal static class ProfileQuery
         return command;
     }
 
-    /// <summary>The aggregate expressions of pass 1, read back by position.</summary>
+    /// <summary>
+    /// The aggregate expressions of pass 1, read back by position. A sorted-values aggregate is turned into its 101
+    /// percentiles by an outer select, so only those leave DuckDB.
+    /// </summary>
     private sealed class Aggregates
     {
-        private readonly List<string> _sql = ["count(*)"];
+        private readonly List<(string Sql, bool Sorted)> _sql = [("count(*)", false)];
 
         public Dictionary<string, object?> Parameters { get; } = new(StringComparer.Ordinal);
 
         public int Add(string sql)
         {
-            _sql.Add(sql);
+            _sql.Add((sql, false));
+            return _sql.Count - 1;
+        }
+
+        /// <summary>Adds the exact percentiles 0..100 of <paramref name="valueSql"/> over the rows <paramref name="filter"/> keeps.</summary>
+        public int AddPercentiles(string valueSql, string filter)
+        {
+            _sql.Add(($"list_sort(list({valueSql}) FILTER (WHERE {filter}))", true));
             return _sql.Count - 1;
         }
 
         public async Task<object?[]> ReadOneRowAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
         {
+            var inner = _sql.Select((a, i) => $"{a.Sql} AS {(a.Sorted ? "s" : "a")}{i}");
+            var outer = _sql.Select((a, i) => a.Sorted ? $"{Percentiles($"s{i}")} AS a{i}" : $"a{i}");
             var sql = new StringBuilder("SELECT ");
-            sql.AppendJoin(",\n       ", _sql);
-            sql.Append($"\n  FROM {table}");
+            sql.AppendJoin(", ", outer);
+            sql.Append("\n  FROM (SELECT ");
+            sql.AppendJoin(",\n               ", inner);
+            sql.Append($"\n          FROM {table})");
             await using var command = Command(connection, sql.ToString(), Parameters);
             await using var _ = cancellationToken.Register(command.Cancel);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -215,6 +248,14 @@ internal static class ProfileQuery
             }
             return values;
         }
+
+        /// <summary>Percentile p of sorted list s (1-based): s[lo + 1] + (h - lo) (s[lo + 2] - s[lo + 1]), h = (n - 1) p / 100, lo = floor(h).</summary>
+        private static string Percentiles(string s)
+        {
+            var h = $"((len({s}) - 1) * p / 100.0)";
+            var low = $"CAST(floor({h}) AS BIGINT)";
+            return $"CASE WHEN len({s}) > 0 THEN list_transform(range(101), p -> {s}[{low} + 1] + ({h} - floor({h})) * ({s}[least({low} + 2, len({s}))] - {s}[{low} + 1])) END";
+        }
     }
 
     /// <summary>One column's aggregates (their positions in pass 1), its pass-2 buckets, and the profile built from both.</summary>
@@ -228,14 +269,15 @@ internal static class ProfileQuery
         private long[]? _bins;
         private Dictionary<string, long>? _topCounts;
         private IReadOnlyList<string> _top = [];
+        private bool _approximate;
 
         private ColumnPlan(ProfileColumn column) => _column = column;
 
         private FeatureType Type => _column.Feature.Type;
 
-        public static ColumnPlan Create(ProfileColumn column, Aggregates aggregates)
+        public static ColumnPlan Create(ProfileColumn column, Aggregates aggregates, bool exactPercentiles)
         {
-            var plan = new ColumnPlan(column);
+            var plan = new ColumnPlan(column) { _approximate = !exactPercentiles };
             var c = column.ColumnSql;
             void Add(string key, string sql) => plan._at[key] = aggregates.Add(sql);
             Add("nonnull", $"count({c})");
@@ -262,7 +304,14 @@ internal static class ProfileQuery
                     Add("max", $"max({value}){filter}");
                     Add("mean", $"avg({value}){filter}");
                     Add("std", $"stddev_samp({value}){filter}");
-                    Add("pct", $"quantile_cont({value}, {PercentileList}){filter}");
+                    if (exactPercentiles)
+                    {
+                        plan._at["pct"] = aggregates.AddPercentiles(value, IsFloat(type) ? $"NOT isnan({c})" : $"{c} IS NOT NULL");
+                    }
+                    else
+                    {
+                        Add("pct", $"approx_quantile({value}, {PercentileList}){filter}");
+                    }
                     break;
                 case ScalarType.String or ScalarType.Bytes:
                     var text = Text(column);
@@ -324,6 +373,7 @@ internal static class ProfileQuery
                         {
                             Nans = nans, Min = min, Max = max, Mean = D("mean"), StdDev = D("std"),
                             Percentiles = percentiles.Length == 101 ? percentiles : [],
+                            PercentilesApproximate = _approximate,
                         },
                     };
                     if (min is { } low && max is { } high && double.IsFinite(low) && double.IsFinite(high))

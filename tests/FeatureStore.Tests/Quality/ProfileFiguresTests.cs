@@ -196,6 +196,39 @@ public sealed class ProfileFiguresTests : IDisposable
         Assert.Equal((1.0, 3.0, 2.0), (x.Min, x.Max, x.Mean));
     }
 
+    [Fact]
+    public async Task Past_the_exact_limit_percentiles_are_t_digest_estimates_within_one_percentile_of_rank()
+    {
+        var data = Generate(seed: 13);
+        await using var connection = await DuckDbSession.OpenAsync();
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE t (x DOUBLE)";
+            await create.ExecuteNonQueryAsync();
+        }
+        using (var appender = connection.CreateAppender("t"))
+        {
+            foreach (var x in data.X)
+            {
+                appender.CreateRow().AppendValue(x).EndRow();
+            }
+        }
+        var column = new ProfileColumn("v", new FeatureDefinition { Name = "x", Type = FeatureType.Parse("float64") }, "x", TimestampsAsMicros: false);
+
+        var exact = (await ProfileQuery.RunAsync(connection, "t", [column], [], [], CancellationToken.None)).Features[0].Numeric!;
+        var estimated = (await ProfileQuery.RunAsync(connection, "t", [column], [], [], CancellationToken.None, exactPercentileLimit: 0)).Features[0].Numeric!;
+
+        Assert.False(exact.PercentilesApproximate);
+        Assert.True(estimated.PercentilesApproximate);
+        // The bound stated for DuckDB's t-digest here: percentile p lies between the exact percentiles p - 1 and p + 1.
+        for (var p = 1; p < 100; p++)
+        {
+            Assert.InRange(estimated.Percentiles[p], exact.Percentiles[p - 1], exact.Percentiles[p + 1]);
+        }
+        Assert.Equal(exact.Min, estimated.Min);
+        Assert.Equal(exact.Histogram!.Counts, estimated.Histogram!.Counts);
+    }
+
     private static void AssertNumeric(FeatureProfile profile, double?[] column)
     {
         var values = column.Where(v => v is { } x && !double.IsNaN(x)).Select(v => v!.Value).Order().ToArray();
