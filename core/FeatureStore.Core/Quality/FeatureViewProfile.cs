@@ -17,6 +17,11 @@ public sealed record FeatureViewProfile
     /// <summary>Rows profiled: one per entity key for a window, online or a materialization; one per entity row for a training set.</summary>
     public required long RowCount { get; init; }
 
+    /// <summary>
+    /// The latest event timestamp among the rows (null for a training set, or no rows): how fresh the profiled data is.
+    /// </summary>
+    public DateTimeOffset? NewestEvent { get; init; }
+
     /// <summary>In the view's feature order (a training set's profile holds only the features it has).</summary>
     public required IReadOnlyList<FeatureProfile> Features { get; init; }
 

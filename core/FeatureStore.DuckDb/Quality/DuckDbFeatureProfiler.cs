@@ -30,7 +30,7 @@ public sealed class DuckDbFeatureProfiler(OfflineStoreOptions? options = null) :
         CancellationToken cancellationToken = default)
     {
         await using var connection = await DuckDbSession.OpenAsync(_options, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var columns = view.Features.Select((f, i) => $"f{i} {ColumnType(f.Type)}");
+        var columns = view.Features.Select((f, i) => $"f{i} {ColumnType(f.Type)}").Prepend("__fs_e BIGINT");
         await using (var create = connection.CreateCommand())
         {
             create.CommandText = $"CREATE TEMP TABLE {RowsTable} ({string.Join(", ", columns)})";
@@ -42,6 +42,7 @@ public sealed class DuckDbFeatureProfiler(OfflineStoreOptions? options = null) :
             await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var appended = appender.CreateRow();
+                appended.AppendValue(row.EventMicros);
                 for (var i = 0; i < view.Features.Count; i++)
                 {
                     Append(appended, view.Features[i].Type, i < row.Values.Count ? row.Values[i] : null);
@@ -56,10 +57,12 @@ public sealed class DuckDbFeatureProfiler(OfflineStoreOptions? options = null) :
         var profileColumns = view.Features.Select((f, i) => new ProfileColumn(view.Name, f, $"f{i}", TimestampsAsMicros: true)).ToArray();
         try
         {
-            var result = await ProfileQuery.RunAsync(connection, RowsTable, profileColumns, [], [], cancellationToken).ConfigureAwait(false);
+            var result = await ProfileQuery.RunAsync(
+                connection, RowsTable, profileColumns, [], [], cancellationToken, eventMicrosSql: "__fs_e").ConfigureAwait(false);
             return new FeatureViewProfile
             {
-                View = view.Name, Subject = subject, ComputedAt = DateTimeOffset.UtcNow, RowCount = result.RowCount, Features = result.Features,
+                View = view.Name, Subject = subject, ComputedAt = DateTimeOffset.UtcNow, RowCount = result.RowCount,
+                NewestEvent = result.NewestEvent, Features = result.Features,
             };
         }
         catch (DuckDBException ex)

@@ -34,13 +34,14 @@ internal static class KeptSelection
         var view = layout.View;
         var columns = view.Features.Select((f, i) => new ProfileColumn(view.Name, f, $"f{i}", TimestampsAsMicros: true)).ToArray();
         var keys = layout.KeyEntities.Select((e, i) => new ProfileKeyColumn(e, $"k{i}")).ToArray();
-        var result = await ProfileQuery.RunAsync(connection, Table, columns, checks, keys, cancellationToken).ConfigureAwait(false);
+        var result = await ProfileQuery.RunAsync(connection, Table, columns, checks, keys, cancellationToken, eventMicrosSql: "__fs_e").ConfigureAwait(false);
         var profile = new FeatureViewProfile
         {
             View = view.Name,
             Subject = subject,
             ComputedAt = DateTimeOffset.UtcNow,
             RowCount = result.RowCount,
+            NewestEvent = result.NewestEvent,
             Features = result.Features,
         };
         return new SelectionProfile(profile, result.Checks) { SelectionTime = selectionTime, ProfileTime = clock.Elapsed };

@@ -32,16 +32,21 @@ internal static class ProfileQuery
     private static readonly string PercentileList =
         "[" + string.Join(", ", Enumerable.Range(0, 101).Select(p => (p / 100.0).ToString("0.00", CultureInfo.InvariantCulture))) + "]";
 
-    public sealed record Result(long RowCount, IReadOnlyList<FeatureProfile> Features, IReadOnlyList<RowCheckCount> Checks);
+    public sealed record Result(long RowCount, IReadOnlyList<FeatureProfile> Features, IReadOnlyList<RowCheckCount> Checks)
+    {
+        public DateTimeOffset? NewestEvent { get; init; }
+    }
 
     public static async Task<Result> RunAsync(
         DuckDBConnection connection, string table, IReadOnlyList<ProfileColumn> columns, IReadOnlyList<RowCheck> checks,
-        IReadOnlyList<ProfileKeyColumn> keys, CancellationToken cancellationToken, long exactPercentileLimit = ExactPercentileLimit)
+        IReadOnlyList<ProfileKeyColumn> keys, CancellationToken cancellationToken, long exactPercentileLimit = ExactPercentileLimit,
+        string? eventMicrosSql = null)
     {
         var numericColumns = columns.Count(c => IsNumeric(c.Feature.Type));
         var exact = numericColumns == 0 || await CountAsync(connection, table, cancellationToken).ConfigureAwait(false) * numericColumns <= exactPercentileLimit;
         var aggregates = new Aggregates();
         var plans = columns.Select(c => ColumnPlan.Create(c, aggregates, exact)).ToArray();
+        var newestEvent = eventMicrosSql is null ? -1 : aggregates.Add($"max({eventMicrosSql})");
         var checkPlans = new List<(RowCheck Check, ProfileColumn Column, string Predicate, int Index)>();
         foreach (var check in checks)
         {
@@ -67,7 +72,10 @@ internal static class ProfileQuery
                 : [];
             counts.Add(new RowCheckCount(check, rows, examples));
         }
-        return new Result(rowCount, plans.Select(p => p.Build()).ToArray(), counts);
+        return new Result(rowCount, plans.Select(p => p.Build()).ToArray(), counts)
+        {
+            NewestEvent = newestEvent >= 0 && first[newestEvent] is { } micros ? TimestampMicros.ToDateTimeOffset(Long(micros)) : null,
+        };
     }
 
     private static async Task<long> CountAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
@@ -249,12 +257,18 @@ internal static class ProfileQuery
             return values;
         }
 
-        /// <summary>Percentile p of sorted list s (1-based): s[lo + 1] + (h - lo) (s[lo + 2] - s[lo + 1]), h = (n - 1) p / 100, lo = floor(h).</summary>
+        /// <summary>
+        /// Percentile p of sorted list s (1-based): s[lo + 1] + (h - lo) (s[lo + 2] - s[lo + 1]), h = (n - 1) p / 100,
+        /// lo = floor(h). The positions are computed first and picked with list_select: a lambda that captured the
+        /// list itself would copy it for every percentile.
+        /// </summary>
         private static string Percentiles(string s)
         {
             var h = $"((len({s}) - 1) * p / 100.0)";
-            var low = $"CAST(floor({h}) AS BIGINT)";
-            return $"CASE WHEN len({s}) > 0 THEN list_transform(range(101), p -> {s}[{low} + 1] + ({h} - floor({h})) * ({s}[least({low} + 2, len({s}))] - {s}[{low} + 1])) END";
+            var low = $"list_select({s}, list_transform(range(101), p -> CAST(floor({h}) AS BIGINT) + 1))";
+            var high = $"list_select({s}, list_transform(range(101), p -> least(CAST(floor({h}) AS BIGINT) + 2, len({s}))))";
+            var fraction = $"list_transform(range(101), p -> {h} - floor({h}))";
+            return $"CASE WHEN len({s}) > 0 THEN list_transform(list_zip({low}, {high}, {fraction}), z -> z[1] + z[3] * (z[2] - z[1])) END";
         }
     }
 

@@ -144,6 +144,13 @@ public sealed class QualityGateTests(RedisFixture redis)
         Assert.Equal([RunOutcome.Blocked, RunOutcome.Written], runs.Select(r => r.Outcome));
         Assert.All(runs, r => Assert.Equal($"profile:baseline ({baseline.Profile.Subject})", r.Drift!.Reference));
         Assert.True(runs[0].Drift!.Features.Single(f => f.Feature == "conv_rate").Psi > 0.25);
+
+        // What the catalog reads: the last run's checks, the drift history oldest first, the freshness of written rows.
+        var quality = await new QualityCatalog(harness.Profiles).GetAsync("driver_stats");
+        Assert.Equal(2, quality.RecordedRuns);
+        Assert.Same(quality.LastRun!.Checks, quality.LastChecks);
+        Assert.Equal([DriftVerdict.Ok, DriftVerdict.Drift], quality.DriftHistory["conv_rate"].Select(p => p.Verdict == DriftVerdict.Warning ? DriftVerdict.Ok : p.Verdict));
+        Assert.Equal(new DateTimeOffset(T.AddHours(-2)), quality.NewestEvent);
     }
 
     [Fact]
