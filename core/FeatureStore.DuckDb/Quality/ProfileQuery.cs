@@ -26,8 +26,12 @@ namespace FeatureStore.DuckDb;
 /// </summary>
 internal static class ProfileQuery
 {
-    /// <summary>Numeric values (rows x numeric columns) up to which percentiles are exact: 128 MB of doubles.</summary>
-    public const long ExactPercentileLimit = 16_000_000;
+    /// <summary>
+    /// Numeric values (rows x numeric columns) up to which percentiles are exact. Sorting costs about twice the
+    /// t-digest per value and holds every value in memory, so large profiles (a materialization of a million keys)
+    /// use the sketch.
+    /// </summary>
+    public const long ExactPercentileLimit = 2_000_000;
 
     private static readonly string PercentileList =
         "[" + string.Join(", ", Enumerable.Range(0, 101).Select(p => (p / 100.0).ToString("0.00", CultureInfo.InvariantCulture))) + "]";
