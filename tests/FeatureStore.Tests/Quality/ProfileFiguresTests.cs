@@ -146,6 +146,7 @@ public sealed class ProfileFiguresTests : IDisposable
             new("n", RowCheckKind.NotNull),
             new("s", RowCheckKind.AllowedValues, Allowed: ["city00", "city01"]),
             new("f", RowCheckKind.Min, -5),
+            new("n", RowCheckKind.AllowedValues, Allowed: ["-1000", "0", "7"]),
         ];
 
         var selection = await new DuckDbFeatureProfiler().ProfileLatestRowsAsync(
@@ -156,6 +157,7 @@ public sealed class ProfileFiguresTests : IDisposable
         Assert.Equal(data.X.Count(v => v is { } x && (x > 70 || double.IsNaN(x))), counts[("x", RowCheckKind.Max)].Rows);
         Assert.Equal(data.N.Count(v => v is null), counts[("n", RowCheckKind.NotNull)].Rows);
         Assert.Equal(data.S.Count(v => v is not null && v != "city00" && v != "city01"), counts[("s", RowCheckKind.AllowedValues)].Rows);
+        Assert.Equal(data.N.Count(v => v is { } n && n is not (-1000 or 0 or 7)), counts[("n", RowCheckKind.AllowedValues)].Rows);
         Assert.Equal(0, counts[("f", RowCheckKind.Min)].Rows);
         Assert.Empty(counts[("f", RowCheckKind.Min)].ExampleKeys);
 
