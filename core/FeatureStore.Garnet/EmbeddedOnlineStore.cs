@@ -374,6 +374,10 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
         Client.AcquireMaterializationLockAsync(project, view, options, wait, cancellationToken);
 
+    public IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default) =>
+        Client.ScanViewAsync(definitions, view, cancellationToken);
+
     public async Task<OnlineStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _client) is not { } client)

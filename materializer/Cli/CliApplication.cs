@@ -6,13 +6,15 @@ namespace FeatureStore.Materializer.Cli;
 
 /// <summary>
 /// The <c>featurestore</c> command: parses, runs one verb, and maps outcomes to exit codes:
-/// 0 success, 1 validation or runtime failure (message on stderr), 2 usage error.
+/// 0 success, 1 validation or runtime failure (message on stderr; also a failing error check), 2 usage error,
+/// 3 drift found by <c>featurestore drift</c>.
 /// </summary>
 internal static class CliApplication
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    public const int DriftFound = 3;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, output, error, DiscoverVerbs(), cancellationToken);

@@ -47,6 +47,14 @@ public interface IOnlineStore
     Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every value the store holds for <paramref name="view"/>, one per entity key, in no particular order (for
+    /// profiling what is served). Values written for another schema of the view are skipped. Streams: memory stays
+    /// flat whatever the number of keys.
+    /// </summary>
+    IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default);
+
     /// <summary>Whether the store answers now, within its timeout; never throws for an unreachable store.</summary>
     Task<OnlineStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default);
 }

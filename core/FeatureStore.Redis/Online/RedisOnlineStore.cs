@@ -277,6 +277,23 @@ public sealed class RedisOnlineStore : IOnlineStoreConnection
         }, $"removal of views {string.Join(", ", views)}", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Every value of <paramref name="view"/> held now, one per entity key (see <see cref="OnlineViewScan"/>): SCAN
+    /// on every primary by the view's entity-set pattern, values decoded with the view's codec.
+    /// </summary>
+    public IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default)
+    {
+        if (!definitions.FeatureViews.Contains(view))
+        {
+            throw new NotFoundException($"Unknown feature view '{view.Name}'.");
+        }
+        view.EnsureServedOnline();
+        var plans = _plans.For(definitions);
+        var keys = plans.Keys(view);
+        return new OnlineViewScan(this, plans.Codec(view), keys.ScanPattern, view).ReadAsync(cancellationToken);
+    }
+
     public async Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
         await MaterializationLock.AcquireAsync(this, new OnlineKeyLayout(project), view, options, wait, _logger, cancellationToken).ConfigureAwait(false);

@@ -115,6 +115,27 @@ public sealed class InMemoryOnlineStore : IOnlineStore
         return Task.FromResult<IOnlineViewWriter>(new ViewWriter(this, id, LatestRowLayout.For(definitions, view)));
     }
 
+    public async IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoredRow[] rows;
+        lock (_gate)
+        {
+            rows = _rows.TryGetValue((definitions.Project, view.Name), out var stored) ? stored.Values.ToArray() : [];
+        }
+        var oldest = LatestValueRule.OldestWithinTtl(DateTimeOffset.UtcNow, view.Ttl);
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (oldest is null || TimestampMicros.ToDateTimeOffset(row.Version.EventMicros) >= oldest)
+            {
+                yield return new OnlineViewRow(row.Version.EventMicros, row.Version.CreatedMicros, row.Values);
+            }
+        }
+        await Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> RemoveStaleViewsAsync(
         DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default)
     {

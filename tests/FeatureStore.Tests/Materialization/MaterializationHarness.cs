@@ -4,6 +4,7 @@ using System.Text;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
 using FeatureStore.Redis;
@@ -117,8 +118,21 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     /// </summary>
     public TimeProvider Time { get; set; } = new FixedTimeProvider(new DateTimeOffset(OnlineConsistencyTests.T).AddDays(1));
 
+    /// <summary>Profiles kept under the harness folder, as the CLI keeps them under the registry folder.</summary>
+    public FileProfileStore Profiles => new(Path.Combine(Root, "registry"));
+
+    /// <summary>The gate runs use; null (the default) writes unchecked, as before quality checks existed.</summary>
+    public QualityGate? Quality { get; set; }
+
+    /// <summary>Turns on profiling and checking of every run, recording into <see cref="Profiles"/>.</summary>
+    public MaterializationHarness WithQuality()
+    {
+        Quality = new QualityGate(Profiles, new ProfileResolver(new DuckDbFeatureProfiler(), Profiles));
+        return this;
+    }
+
     public MaterializationEngine Engine(IOnlineStore? store = null) =>
-        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
+        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time, quality: Quality);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
         DateTimeOffset? start, DateTimeOffset end, string[]? views = null, IOnlineStore? store = null,
