@@ -1,0 +1,48 @@
+using System.CommandLine;
+using FeatureStore.Materializer.Cli;
+using FeatureStore.Server;
+using FeatureStore.Server.Configuration;
+
+namespace FeatureStore.Materializer.Commands;
+
+/// <summary>
+/// <c>featurestore serve</c>: runs the feature server of the repository in this process. It is the server
+/// executable's own program (<see cref="ServerProgram"/>): its flags are generated from the server's list of
+/// settings, so they, the <c>FEATURESTORE_*</c> environment variables, the settings file, the host, the exit codes
+/// and the error lines are the same, and a new server setting appears here by itself.
+/// </summary>
+internal sealed class ServeCommand : ICliVerb
+{
+    /// <summary>The server stops on Ctrl+C or SIGTERM when it is done (the embedded store checkpoints first).</summary>
+    public bool HandlesTermination => true;
+
+    public Command Build(CliContext context)
+    {
+        var command = new Command("serve",
+            "Serve the repository's features: gRPC and the Feast-compatible HTTP API (POST /get-online-features), health, metrics and the catalog. " +
+            "Precedence: defaults < settings file < environment variables < flags.");
+        var flags = ServerSettings.All
+            .Select(setting => (setting.Flag, Option: new Option<string?>(setting.Flag) { Description = $"{Capitalized(setting.Help)} [env {setting.Environment}]" }))
+            .ToArray();
+        foreach (var (_, option) in flags)
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(async (parseResult, _) =>
+        {
+            var args = new List<string>();
+            foreach (var (flag, option) in flags)
+            {
+                if (parseResult.GetResult(option) is { Implicit: false } && parseResult.GetValue(option) is { } value)
+                {
+                    args.Add(flag);
+                    args.Add(value);
+                }
+            }
+            return await ServerProgram.RunAsync([.. args], context.Output, context.Error);
+        });
+        return command;
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
