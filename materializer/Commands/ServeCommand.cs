@@ -44,5 +44,7 @@ internal sealed class ServeCommand : ICliVerb
         return command;
     }
 
-    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    /// <summary>The server's help starts lower case, after the flag; here it starts a description. "gRPC" stays.</summary>
+    private static string Capitalized(string text) =>
+        text.Length > 1 && char.IsLower(text[0]) && char.IsLower(text[1]) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
 }

@@ -54,6 +54,11 @@ internal sealed class TeardownCommand : ICliVerb
         await context.Error.WriteAsync(question);
         await context.Error.FlushAsync();
         var answer = (await context.Input.ReadLineAsync())?.Trim();
-        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+        if (answer is null)
+        {
+            await context.Error.WriteLineAsync();
+            throw new UserInputException("No answer (standard input ended); nothing deleted. Pass --yes to confirm without a question.");
+        }
+        return answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase);
     }
 }
