@@ -120,6 +120,17 @@ public sealed class InstalledToolTests(RedisFixture redis, ToolPackages packages
             var table = await RunToolAsync(environment, "get-online-features", "--repo", repo, "--features", string.Join(',', Features),
                 "--entity", "driver_id=1001", "--entity", "driver_id=1002");
             Assert.Equal(6, table.Output.Split('\n').Count(line => line.Contains(" PRESENT ", StringComparison.Ordinal)));
+
+            if (!OperatingSystem.IsWindows())
+            {
+                // SIGTERM (as from Ctrl+C or a service manager) is the server's: it shuts down and exits 0, rather than
+                // being cut short by the command-line parser's own two-second termination handling.
+                Assert.Equal(0, Kill(server.Process.Id, SigTerm));
+                using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await server.Process.WaitForExitAsync(exited.Token);
+                Assert.True(server.Process.ExitCode == 0, $"featurestore serve exited with {server.Process.ExitCode} after SIGTERM:\n{server.Log}");
+                Assert.Contains("Application is shutting down", server.Log);
+            }
         }
 
         var refused = await ExternalCommand.RunAsync(packages.Featurestore, ["teardown", "--repo", repo], environment);
@@ -178,6 +189,11 @@ public sealed class InstalledToolTests(RedisFixture redis, ToolPackages packages
             await Task.Delay(200);
         }
     }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static int FreePort()
     {
