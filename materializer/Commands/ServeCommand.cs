@@ -19,8 +19,7 @@ internal sealed class ServeCommand : ICliVerb
     public Command Build(CliContext context)
     {
         var command = new Command("serve",
-            "Serve the repository's features: gRPC and the Feast-compatible HTTP API (POST /get-online-features), health, metrics and the catalog. " +
-            "Precedence: defaults < settings file < environment variables < flags.");
+            "Run the feature server: gRPC, the Feast-compatible HTTP API, health, metrics and the catalog (settings: defaults < settings file < environment < flags)");
         var flags = ServerSettings.All
             .Select(setting => (setting.Flag, Option: new Option<string?>(setting.Flag) { Description = $"{Capitalized(setting.Help)} [env {setting.Environment}]" }))
             .ToArray();
