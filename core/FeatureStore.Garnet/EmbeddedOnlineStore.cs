@@ -370,6 +370,9 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
     public Task<IReadOnlyList<string>> RemoveStaleViewsAsync(DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default) =>
         Client.RemoveStaleViewsAsync(current, registryVersion, cancellationToken);
 
+    public Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default) =>
+        Client.RemoveProjectAsync(project, cancellationToken);
+
     public Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
         Client.AcquireMaterializationLockAsync(project, view, options, wait, cancellationToken);

@@ -41,6 +41,13 @@ public interface IOnlineStore
         DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes every piece of <paramref name="project"/>'s online data (every entity key of every view, the record of
+    /// views written, materialization locks) wherever the store keeps it, and nothing of another project. Returns
+    /// the number of keys deleted. Safe to repeat; the registry and the offline data are not the store's to touch.
+    /// </summary>
+    Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Takes the per-(project, view) materialization lock, held until the result is disposed. Throws
     /// <see cref="MaterializationInProgressException"/> when another holder has it, unless <paramref name="wait"/>.
     /// </summary>

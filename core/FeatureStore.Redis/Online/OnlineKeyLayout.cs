@@ -51,6 +51,9 @@ public sealed partial class OnlineKeyLayout
     /// <summary>Hash of view name to the registry version and schema fingerprint its online data was written with.</summary>
     public RedisKey ViewsKey => $"{Prefix}{{{Project}}}:views";
 
+    /// <summary>SCAN pattern that matches the project's hash-tagged keys: the view list and the materialization locks.</summary>
+    public string TaggedKeyPattern => $"{Prefix}{{{Project}}}:*";
+
     public RedisKey LockKey(string view) => $"{Prefix}{{{Project}}}:lock:{view}";
 
     /// <summary>The hash field holding one view's value.</summary>

@@ -294,6 +294,41 @@ public sealed class RedisOnlineStore : IOnlineStoreConnection
         return new OnlineViewScan(this, plans.Codec(view), keys.ScanPattern, view).ReadAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the project's keys: SCAN by the entity key pattern and then by the hash-tagged pattern (view list,
+    /// locks) on every primary, DEL one key per command (a cluster takes no multi-key DEL across slots) in pipelined
+    /// pages of <see cref="RedisOnlineStoreOptions.ScanPageSize"/>. Entity keys go first, so an interrupted run
+    /// leaves the view list for the next one. Returns keys deleted.
+    /// </summary>
+    public async Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default)
+    {
+        var layout = new OnlineKeyLayout(project);
+        return await RunWithRetryAsync(async _ =>
+        {
+            long deleted = 0;
+            var database = Connection.GetDatabase();
+            foreach (var pattern in new[] { layout.EntityKeyPattern, layout.TaggedKeyPattern })
+            {
+                foreach (var server in Connection.GetServers().Where(s => !s.IsReplica))
+                {
+                    var page = new List<Task<bool>>(Options.ScanPageSize);
+                    await foreach (var key in server.KeysAsync(database.Database, pattern, Options.ScanPageSize)
+                                       .WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        page.Add(database.KeyDeleteAsync(key));
+                        if (page.Count >= Options.ScanPageSize)
+                        {
+                            deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Count(d => d);
+                            page.Clear();
+                        }
+                    }
+                    deleted += (await Task.WhenAll(page).ConfigureAwait(false)).Count(d => d);
+                }
+            }
+            return deleted;
+        }, $"removal of project {project}'s online data", cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
         await MaterializationLock.AcquireAsync(this, new OnlineKeyLayout(project), view, options, wait, _logger, cancellationToken).ConfigureAwait(false);

@@ -136,6 +136,24 @@ public sealed class InMemoryOnlineStore : IOnlineStore
         await Task.CompletedTask;
     }
 
+    public Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var views = _rows.Keys.Where(k => k.Project == project).ToArray();
+            long removed = views.Sum(k => _rows[k].Count);
+            foreach (var key in views)
+            {
+                _rows.Remove(key);
+            }
+            foreach (var key in _views.Keys.Where(k => k.Project == project).ToArray())
+            {
+                _views.Remove(key);
+            }
+            return Task.FromResult(removed);
+        }
+    }
+
     public Task<IReadOnlyList<string>> RemoveStaleViewsAsync(
         DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default)
     {
