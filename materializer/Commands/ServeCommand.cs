@@ -18,8 +18,12 @@ internal sealed class ServeCommand : ICliVerb
 
     public Command Build(CliContext context)
     {
+        var secrets = ServerSettings.All
+            .Where(setting => setting.Flag is null)
+            .Select(setting => $"[env {setting.Environment}] {setting.Help}");
         var command = new Command("serve",
-            "Run the feature server: gRPC, the Feast-compatible HTTP API, health, metrics and the catalog (settings: defaults < settings file < environment < flags)");
+            "Run the feature server: gRPC, the Feast-compatible HTTP API, health, metrics and the catalog (settings: defaults < settings file < environment < flags). "
+            + "Secrets: " + string.Join("; ", secrets));
         // Secrets have no flag (a command line is visible to every user of the machine); a switch may stand alone.
         var flags = ServerSettings.All
             .Where(setting => setting.Flag is not null)
