@@ -124,7 +124,7 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
     }
 
     /// <summary>What a folder's store is doing now, without hosting it or connecting (for <c>featurestore status</c>).</summary>
-    public static EmbeddedStoreState Inspect(EmbeddedStoreSettings settings)
+    internal static EmbeddedStoreState Inspect(EmbeddedStoreSettings settings)
     {
         if (!Directory.Exists(settings.Path) || !HostLock.IsHeld(settings.Path))
         {

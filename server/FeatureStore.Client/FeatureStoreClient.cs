@@ -25,6 +25,7 @@ public sealed class FeatureStoreClient : IDisposable
     /// <paramref name="accessToken"/> is sent as <c>authorization: Bearer &lt;token&gt;</c> on every call (needed for
     /// writes unless the server runs on this machine without tokens, and for reads when it has read tokens).
     /// </summary>
+#pragma warning disable RS0026 // The two constructors differ in their first parameter's type, so no call is ambiguous.
     public FeatureStoreClient(string address, string? accessToken = null)
         : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
@@ -44,6 +45,7 @@ public sealed class FeatureStoreClient : IDisposable
 
     /// <summary>Uses a channel the caller owns and disposes; <paramref name="accessToken"/> as above.</summary>
     public FeatureStoreClient(GrpcChannel channel, string? accessToken = null)
+#pragma warning restore RS0026
     {
         Channel = channel;
         Serving = new FeatureServing.FeatureServingClient(channel);

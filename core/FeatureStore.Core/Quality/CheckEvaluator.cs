@@ -9,7 +9,7 @@ namespace FeatureStore.Core.Quality;
 /// profile, <c>max_drift_psi</c> from a drift report against the view's reference. A check's severity is the
 /// feature's, else the view's, else error.
 /// </summary>
-public static class CheckEvaluator
+internal static class CheckEvaluator
 {
     /// <summary>
     /// What the offline engine counts for a view: its features' row-level checks in feature order, plus a null count

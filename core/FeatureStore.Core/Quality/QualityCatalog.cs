@@ -4,7 +4,7 @@ namespace FeatureStore.Core.Quality;
 /// The read side of the profile store for the catalog page, its API and metrics: one call per view gives the data
 /// they show (latest profile, last checks, drift, drift history, newest event).
 /// </summary>
-public sealed class QualityCatalog(IProfileStore profiles)
+internal sealed class QualityCatalog(IProfileStore profiles)
 {
     public async Task<ViewQuality> GetAsync(string view, int history = FileProfileStore.DefaultHistoryLimit, CancellationToken cancellationToken = default)
     {

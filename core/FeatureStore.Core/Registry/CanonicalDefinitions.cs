@@ -12,7 +12,7 @@ namespace FeatureStore.Core.Registry;
 /// not part of it. Lists inside an object keep their order because it carries meaning: a view's entities form its
 /// composite key in that order, and features and service entries give column order.
 /// </summary>
-public static class CanonicalDefinitions
+internal static class CanonicalDefinitions
 {
     /// <summary>The same definitions with every object list sorted by name.</summary>
     public static DefinitionSet Normalize(DefinitionSet definitions) => definitions with

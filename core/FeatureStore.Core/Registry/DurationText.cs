@@ -4,7 +4,7 @@ namespace FeatureStore.Core.Registry;
 /// Writes a duration the way definitions spell it (<c>1d</c>, <c>90m</c>, <c>2w</c>): the largest unit that
 /// divides it evenly. Zero means "never expires" for a TTL and is written <c>none</c>.
 /// </summary>
-public static class DurationText
+internal static class DurationText
 {
     private static readonly (string Suffix, TimeSpan Unit)[] Units =
     [

@@ -12,7 +12,7 @@ namespace FeatureStore.Core.Registry;
 /// covered, including ones the model gains later: two sets hash differently exactly when the diff is not empty
 /// (the project name aside, which the registry refuses to change).
 /// </summary>
-public static class RegistryDiffer
+internal static class RegistryDiffer
 {
     /// <summary>Field name for a feature view's features; a single feature is <c>features.NAME</c>.</summary>
     public const string FeaturesField = "features";

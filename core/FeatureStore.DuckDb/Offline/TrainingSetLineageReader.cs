@@ -6,7 +6,7 @@ using FeatureStore.Core.Offline;
 namespace FeatureStore.DuckDb;
 
 /// <summary>Reads the <see cref="TrainingSetLineage"/> a training set carries in its Parquet key-value metadata.</summary>
-public static class TrainingSetLineageReader
+internal static class TrainingSetLineageReader
 {
     /// <summary>Reads the lineage of a training set written by this library, with DuckDB's <c>parquet_kv_metadata</c>.</summary>
     public static async Task<TrainingSetLineage> ReadAsync(string parquetPath, CancellationToken cancellationToken = default)

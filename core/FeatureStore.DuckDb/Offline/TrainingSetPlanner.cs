@@ -13,7 +13,7 @@ namespace FeatureStore.DuckDb;
 /// </summary>
 internal static class TrainingSetPlanner
 {
-    public sealed record Planned(TrainingSetPlan Plan, IReadOnlyList<SourceFileLineage> SourceFiles);
+    internal sealed record Planned(TrainingSetPlan Plan, IReadOnlyList<SourceFileLineage> SourceFiles);
 
     public static async Task<Planned> PlanAsync(
         DuckDBConnection connection,

@@ -11,7 +11,7 @@ namespace FeatureStore.DuckDb;
 /// key <c>featurestore.profile.&lt;view&gt;</c>, value the profile's JSON (<see cref="ProfileJson"/>) of the
 /// view's feature columns over every row of the file.
 /// </summary>
-public static class TrainingSetProfiles
+internal static class TrainingSetProfiles
 {
     public const string KeyPrefix = TrainingSetLineage.KeyPrefix + "profile.";
 

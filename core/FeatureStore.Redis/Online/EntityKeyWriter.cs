@@ -12,7 +12,7 @@ namespace FeatureStore.Redis;
 /// Tags and length prefixes mean no two different key tuples encode to the same bytes, whatever they contain.
 /// Reuses one buffer; values are appended in the entity set's order (entity names sorted, see <see cref="EntitySetKeys"/>).
 /// </summary>
-public sealed class EntityKeyWriter
+internal sealed class EntityKeyWriter
 {
     private byte[] _buffer = new byte[64];
     private int _length;

@@ -6,7 +6,7 @@ using FeatureStore.Core.Online;
 namespace FeatureStore.Redis;
 
 /// <summary>Builds the Redis keys of one entity set (see <see cref="OnlineKeyLayout"/>).</summary>
-public sealed class EntitySetKeys
+internal sealed class EntitySetKeys
 {
     private readonly byte[] _head;
     private readonly byte[] _tail;

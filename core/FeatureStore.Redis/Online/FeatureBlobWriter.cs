@@ -11,7 +11,7 @@ namespace FeatureStore.Redis;
 /// reusable buffer, value by value and without boxing, so the materializer's hot path allocates nothing per value.
 /// Call <see cref="Begin"/>, then exactly one Write* (or <see cref="WriteNull"/>) per feature in view order.
 /// </summary>
-public sealed class FeatureBlobWriter
+internal sealed class FeatureBlobWriter
 {
     private byte[] _buffer = new byte[256];
     private int _length;

@@ -20,7 +20,7 @@ namespace FeatureStore.Redis;
 /// The fingerprint makes a changed view (features added, removed, renamed, retyped or reordered) never decode old
 /// bytes as new ones: <see cref="TryDecodeInto"/> reports a mismatch, which a read treats as NOT_FOUND.
 /// </summary>
-public sealed class FeatureValueCodec
+internal sealed class FeatureValueCodec
 {
     public const byte FormatVersion = 1;
 

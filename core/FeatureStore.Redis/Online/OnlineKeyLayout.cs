@@ -21,7 +21,7 @@ namespace FeatureStore.Redis;
 /// cluster-safe (all keys of one call share a bucket) while a cluster still spreads a project over its nodes.
 /// Sorting entity names makes views keyed by the same entities share one hash whatever order they list them in.
 /// </summary>
-public sealed partial class OnlineKeyLayout
+internal sealed partial class OnlineKeyLayout
 {
     public const int BucketCount = 1024;
 
