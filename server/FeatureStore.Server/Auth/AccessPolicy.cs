@@ -13,8 +13,10 @@ namespace FeatureStore.Server.Auth;
 /// </list>
 /// A missing or unknown token is <see cref="UnauthenticatedException"/> (401), a token without the right
 /// <see cref="AccessDeniedException"/> (403). Answers never say which tokens exist; tokens are never logged.
+/// Where the endpoint allows it (pages for browsers), a browser signed in through <see cref="BrowserSessions"/> reads
+/// without the header; a session never grants writes.
 /// </summary>
-public sealed class AccessPolicy(AccessTokens tokens)
+public sealed class AccessPolicy(AccessTokens tokens, BrowserSessions? sessions = null)
 {
     private const string Scheme = "Bearer ";
 
@@ -24,8 +26,11 @@ public sealed class AccessPolicy(AccessTokens tokens)
 
     public AccessTokens Tokens => tokens;
 
-    /// <summary>Throws unless the request may have <paramref name="level"/> access.</summary>
-    public void Demand(HttpContext context, AccessLevel level)
+    /// <summary>
+    /// Throws unless the request may have <paramref name="level"/> access; <paramref name="acceptsBrowserSession"/>
+    /// lets a signed-in browser's session cookie stand for a read token.
+    /// </summary>
+    public void Demand(HttpContext context, AccessLevel level, bool acceptsBrowserSession = false)
     {
         var header = context.Request.Headers.Authorization;
         if (level == AccessLevel.Read && !tokens.HasReadTokens)
@@ -44,6 +49,10 @@ public sealed class AccessPolicy(AccessTokens tokens)
         }
         if (!TryGetBearer(header, out var token))
         {
+            if (acceptsBrowserSession && level == AccessLevel.Read && sessions?.IsSignedIn(context) == true)
+            {
+                return;
+            }
             throw new UnauthenticatedException(
                 $"This endpoint needs {(level == AccessLevel.Write ? "a write" : "an access")} token: send 'Authorization: Bearer <token>'.");
         }

@@ -138,7 +138,7 @@ public sealed class WriteAccessTests(RedisFixture redis)
             using var error = new StringWriter();
 
             var code = await FeatureStore.Server.ServerProgram.RunAsync(
-                ["--repo", folder, "--http-port", "0", "--grpc-port", "0", "--write-tokens-file", tokens], output, error);
+                ["--repo", folder, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--write-tokens-file", tokens], output, error);
 
             Assert.Equal(2, code);
             Assert.Equal($"error: The line 2 of the tokens file '{tokens}' (--write-tokens-file) is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 32).",
