@@ -7,7 +7,9 @@ namespace FeatureStore.Server.Catalog;
 /// <summary>
 /// The whole catalog (gRPC <c>featurestore.v1.Catalog</c>, JSON under <c>/api/catalog</c>, and the pages <c>/</c>,
 /// <c>/views/{name}</c>, <c>/versions</c> on the UI port) is wired by one call on each side, so the host stays a list
-/// of features. All of it is a read: with read tokens configured, it needs one.
+/// of features. All of it is a read: with read tokens configured, it needs one. The pages rely on the host's
+/// <see cref="Configuration.ServerEndpoints"/> (which port is the UI port) and the auth module's
+/// <see cref="BrowserSessions"/>.
 /// </summary>
 public static class CatalogRegistration
 {
