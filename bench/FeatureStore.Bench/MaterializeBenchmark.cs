@@ -28,7 +28,7 @@ namespace FeatureStore.Bench;
 /// </summary>
 internal sealed class MaterializeBenchmark : IBenchmark
 {
-    private const string Project = "bench_materialize";
+    internal const string Project = "bench_materialize";
     private const string RawProject = "bench_raw_hset";
     private const int FeatureCount = 10;
 
@@ -206,7 +206,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
     }
 
     /// <summary>featurestore.yaml naming the store under test; the registry and the data are shared by every backend.</summary>
-    private static Task WriteConfigAsync(string root, string onlineStoreYaml) =>
+    internal static Task WriteConfigAsync(string root, string onlineStoreYaml) =>
         File.WriteAllTextAsync(Path.Combine(root, "featurestore.yaml"), $"""
             project: {Project}
             {onlineStoreYaml}
@@ -215,7 +215,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
             registry: .featurestore/registry
             """);
 
-    private static async Task WriteRepositoryAsync(string root, int entities, int versions, DateTimeOffset end)
+    internal static async Task WriteRepositoryAsync(string root, int entities, int versions, DateTimeOffset end)
     {
         var features = string.Join("\n", Enumerable.Range(0, FeatureCount).Select(i => $"      - {{name: f{i}, type: {(i < 5 ? "float64" : "int64")}}}"));
         await File.WriteAllTextAsync(Path.Combine(root, "bench.yaml"), $"""
@@ -365,7 +365,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return clock.Elapsed;
     }
 
-    private static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
+    internal static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
     {
         var layout = new OnlineKeyLayout(project);
         var database = redis.GetDatabase();
@@ -411,7 +411,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return Environment.WorkingSet;
     }
 
-    private static void Require(int exitCode, string what)
+    internal static void Require(int exitCode, string what)
     {
         if (exitCode != 0)
         {

@@ -226,7 +226,7 @@ internal sealed class ServingBenchmark : IBenchmark
     }
 
     /// <summary>The driver example widened to 50 features: hourly stats (3) plus two wide views (22 and 25).</summary>
-    private static DefinitionSet Definitions()
+    internal static DefinitionSet Definitions()
     {
         static FeatureDefinition F(string name, ScalarType type) => new() { Name = name, Type = new FeatureType(type) };
         static IEnumerable<FeatureDefinition> Wide(string stem, int floats, int longs, int doubles, int strings) =>
@@ -258,7 +258,7 @@ internal sealed class ServingBenchmark : IBenchmark
         };
     }
 
-    private static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
+    internal static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
     {
         var store = new RedisOnlineStore(connection);
         var latest = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));

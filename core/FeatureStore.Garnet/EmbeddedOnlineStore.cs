@@ -370,9 +370,16 @@ public sealed class EmbeddedOnlineStore : IOnlineStoreConnection
     public Task<IReadOnlyList<string>> RemoveStaleViewsAsync(DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default) =>
         Client.RemoveStaleViewsAsync(current, registryVersion, cancellationToken);
 
+    public Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default) =>
+        Client.RemoveProjectAsync(project, cancellationToken);
+
     public Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default) =>
         Client.AcquireMaterializationLockAsync(project, view, options, wait, cancellationToken);
+
+    public IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default) =>
+        Client.ScanViewAsync(definitions, view, cancellationToken);
 
     public async Task<OnlineStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {

@@ -1,10 +1,7 @@
-using System.Net;
 using FeatureStore.Core.Definitions;
-using FeatureStore.Core.Errors;
 using FeatureStore.Core.Online;
 using FeatureStore.Redis;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace FeatureStore.Garnet;
 
@@ -23,7 +20,8 @@ public static class OnlineStoreConnector
             return await EmbeddedOnlineStore.OpenAsync(embedded, options, loggerFactory, cancellationToken).ConfigureAwait(false);
         }
         return await RedisOnlineStore.ConnectAsync(
-            config.RedisConnectionString, options, loggerFactory.CreateLogger<RedisOnlineStore>(), cancellationToken).ConfigureAwait(false);
+            config.RedisConnectionString, options.WithConnectionSecurity(config), loggerFactory.CreateLogger<RedisOnlineStore>(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -43,14 +41,6 @@ public static class OnlineStoreConnector
             };
             return $"embedded (Garnet), data in {embedded.Path} ({hosting})";
         }
-        try
-        {
-            var endpoints = ConfigurationOptions.Parse(config.RedisConnectionString).EndPoints;
-            return $"Redis at {string.Join(",", endpoints.Select(e => e is DnsEndPoint dns ? $"{dns.Host}:{dns.Port}" : e.ToString()))}";
-        }
-        catch (ArgumentException)
-        {
-            throw new UserInputException("The Redis connection string is not valid.");
-        }
+        return $"Redis at {RedisConnectionFactory.Describe(RedisConnectionFactory.Configure(config.RedisConnectionString, new RedisOnlineStoreOptions()))}";
     }
 }

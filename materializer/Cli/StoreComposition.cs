@@ -2,6 +2,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 using FeatureStore.DuckDb;
 using FeatureStore.Garnet;
 using FeatureStore.Redis;
@@ -19,6 +20,26 @@ internal static class StoreComposition
 
     public static IOfflineStore Offline(CliContext context) =>
         new DuckDbOfflineStore(logger: context.LoggerFactory.CreateLogger<DuckDbOfflineStore>());
+
+    public static IFeatureProfiler Profiler { get; } = new DuckDbFeatureProfiler();
+
+    /// <summary>The profile store of a repository: the <c>profiles</c> folder of its registry.</summary>
+    public static IProfileStore Profiles(RepositoryConfig config, CliContext context) =>
+        new FileProfileStore(config.RegistryPath, logger: context.LoggerFactory.CreateLogger<FileProfileStore>());
+
+    /// <summary>
+    /// Resolves profile references; the online store, when one is asked for, comes from <paramref name="onlineStore"/>
+    /// (the caller owns and disposes it).
+    /// </summary>
+    public static ProfileResolver References(IProfileStore profiles, Func<CancellationToken, Task<IOnlineStore>>? onlineStore = null) =>
+        new(Profiler, profiles, onlineStore);
+
+    /// <summary>The gate materialize runs every view's rows through before writing them.</summary>
+    public static QualityGate Quality(RepositoryConfig config, CliContext context)
+    {
+        var profiles = Profiles(config, context);
+        return new QualityGate(profiles, References(profiles), context.LoggerFactory.CreateLogger<QualityGate>());
+    }
 
     /// <summary>
     /// The online store of a repository, with the CLI's timeouts (a batch job may wait for Redis a little). For the

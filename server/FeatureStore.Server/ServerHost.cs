@@ -110,7 +110,7 @@ public static class ServerHost
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
             CommandTimeout = options.StoreTimeout,
             ClientName = "featurestore-server",
-        });
+        }.WithConnectionSecurity(repository));
         // Before the modules' hosted services: the first health report needs the registry version loaded.
         services.AddHostedService<RegistryWatcher>();
         services.AddProblemDetails();

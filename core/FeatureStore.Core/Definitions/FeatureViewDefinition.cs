@@ -24,6 +24,15 @@ public sealed record FeatureViewDefinition
     /// </summary>
     public string? Schedule { get; init; }
 
+    /// <summary>The view's default check severity and drift limit; null when not given.</summary>
+    public ViewChecks? Checks { get; init; }
+
+    /// <summary>
+    /// What the view's data is compared with for drift, as written: <c>training-set:FILE</c>, <c>profile:NAME</c> or
+    /// <c>window:START..END</c> (see <see cref="Quality.ProfileReference"/>).
+    /// </summary>
+    public string? Reference { get; init; }
+
     [JsonIgnore]
     public SourceLocation? Location { get; init; }
 

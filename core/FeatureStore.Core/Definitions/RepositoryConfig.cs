@@ -24,6 +24,18 @@ public sealed record RepositoryConfig
     /// <summary>The embedded store's folder and port; set when <see cref="OnlineStoreType"/> is embedded.</summary>
     public EmbeddedStoreSettings? EmbeddedStore { get; init; }
 
+    /// <summary>
+    /// The Redis password from <c>FEATURESTORE_REDIS_PASSWORD</c>, replacing the connection string's; null when unset.
+    /// Never printed (see <see cref="PrintMembers"/>).
+    /// </summary>
+    public string? RedisPassword { get; init; }
+
+    /// <summary>
+    /// Absolute path of the CA certificate the Redis server's TLS certificate must chain to (<c>online_store.tls_ca_file</c>,
+    /// relative to the repository, or <c>FEATURESTORE_REDIS_TLS_CA</c>); null for the system's authorities.
+    /// </summary>
+    public string? RedisTlsCaFile { get; init; }
+
     public string OfflineStoreType { get; init; } = "duckdb";
 
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
@@ -35,7 +47,7 @@ public sealed record RepositoryConfig
     /// </summary>
     public string? MaterializationSchedule { get; init; }
 
-    /// <summary>Leaves the connection string out: it may hold a password, and a record prints every property.</summary>
+    /// <summary>Leaves the connection string and the password out: a record prints every property.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"Root = {Root}, Project = {Project}, OnlineStoreType = {OnlineStoreType}, OfflineStoreType = {OfflineStoreType}, RegistryPath = {RegistryPath}");

@@ -7,19 +7,22 @@ namespace FeatureStore.Core.Loading;
 
 /// <summary>
 /// Reads <c>featurestore.yaml</c> and applies the precedence rules, lowest first: the file, then the environment
-/// variables <c>FEATURESTORE_REDIS</c> and <c>FEATURESTORE_REGISTRY</c>, then command-line overrides.
+/// variables <c>FEATURESTORE_REDIS</c>, <c>FEATURESTORE_REDIS_PASSWORD</c>, <c>FEATURESTORE_REDIS_TLS_CA</c> and
+/// <c>FEATURESTORE_REGISTRY</c>, then command-line overrides.
 /// A file that names no online store gets the embedded one, so a new repository needs no server; a Redis connection
 /// string from the environment or a flag switches any repository to that Redis.
 /// </summary>
 internal static class ConfigReader
 {
     public const string RedisVariable = "FEATURESTORE_REDIS";
+    public const string RedisPasswordVariable = "FEATURESTORE_REDIS_PASSWORD";
+    public const string RedisTlsCaVariable = "FEATURESTORE_REDIS_TLS_CA";
     public const string RegistryVariable = "FEATURESTORE_REGISTRY";
     public const string DefaultRegistry = ".featurestore/registry";
     public const string DefaultEmbeddedPath = ".featurestore/online";
 
     private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry", "materialization"];
-    private static readonly string[] OnlineKeys = ["type", "connection_string", "path", "port"];
+    private static readonly string[] OnlineKeys = ["type", "connection_string", "path", "port", "tls_ca_file"];
     private static readonly string[] OnlineTypes = [OnlineStoreTypes.Embedded, OnlineStoreTypes.Redis];
     private static readonly string[] OfflineKeys = ["type"];
     private static readonly string[] MaterializationKeys = ["schedule"];
@@ -78,6 +81,7 @@ internal static class ConfigReader
         }
 
         var online = ReadOnlineStore(reader, root, YamlNodeReader.Optional(entries, "online_store"));
+        var tlsCaFile = online.TlsCaFile;
         if (YamlNodeReader.Optional(entries, "offline_store") is { } offlineNode && reader.Map(offlineNode, "offline_store") is { } offline)
         {
             var offlineEntries = reader.Entries(offline, OfflineKeys, "offline_store");
@@ -95,6 +99,11 @@ internal static class ConfigReader
         if (environment(RedisVariable) is { Length: > 0 } redisFromEnvironment)
         {
             online = online with { Type = OnlineStoreTypes.Redis, Redis = redisFromEnvironment };
+        }
+        var redisPassword = environment(RedisPasswordVariable) is { Length: > 0 } password ? password : null;
+        if (environment(RedisTlsCaVariable) is { Length: > 0 } tlsCaFromEnvironment)
+        {
+            tlsCaFile = Path.GetFullPath(tlsCaFromEnvironment);
         }
         if (environment(RegistryVariable) is { Length: > 0 } registryFromEnvironment)
         {
@@ -120,6 +129,8 @@ internal static class ConfigReader
             OnlineStoreType = online.Type,
             RedisConnectionString = online.Redis,
             EmbeddedStore = online.Type == OnlineStoreTypes.Embedded ? online.Embedded : null,
+            RedisPassword = redisPassword,
+            RedisTlsCaFile = tlsCaFile,
             OfflineStoreType = "duckdb",
             RegistryPath = Path.TrimEndingDirectorySeparator(registry),
             MaterializationSchedule = schedule,
@@ -127,7 +138,7 @@ internal static class ConfigReader
     }
 
     /// <summary>What <c>online_store</c> says, before the environment and flags.</summary>
-    private sealed record OnlineChoice(string Type, string Redis, EmbeddedStoreSettings Embedded);
+    private sealed record OnlineChoice(string Type, string Redis, EmbeddedStoreSettings Embedded, string? TlsCaFile = null);
 
     /// <summary>
     /// The online store section. Without a type, a connection string means Redis (as before the embedded store
@@ -147,6 +158,7 @@ internal static class ConfigReader
         var connection = reader.Scalar(YamlNodeReader.Optional(entries, "connection_string"), "online_store.connection_string");
         var path = reader.Scalar(YamlNodeReader.Optional(entries, "path"), "online_store.path");
         var port = reader.Scalar(YamlNodeReader.Optional(entries, "port"), "online_store.port");
+        var tlsCaNode = YamlNodeReader.Optional(entries, "tls_ca_file");
         if (type is { } t && !OnlineTypes.Contains(t.Value, StringComparer.Ordinal))
         {
             reader.Problems.Add(t.Location,
@@ -164,12 +176,20 @@ internal static class ConfigReader
                         $"online_store.{key} applies to type '{OnlineStoreTypes.Embedded}' only; a Redis is named by connection_string");
                 }
             }
-            return choice with { Type = OnlineStoreTypes.Redis, Redis = connection?.Value ?? choice.Redis };
+            return choice with
+            {
+                Type = OnlineStoreTypes.Redis, Redis = connection?.Value ?? choice.Redis, TlsCaFile = ReadTlsCaFile(reader, root, tlsCaNode),
+            };
         }
         if (connection is { } cs)
         {
             reader.Problems.Add(cs.Location,
                 $"online_store.connection_string applies to type '{OnlineStoreTypes.Redis}' only; the embedded store is found through its path (FEATURESTORE_REDIS or --redis switch to a Redis)");
+        }
+        if (reader.Scalar(tlsCaNode, "online_store.tls_ca_file") is { } tls)
+        {
+            reader.Problems.Add(tls.Location,
+                $"online_store.tls_ca_file applies to type '{OnlineStoreTypes.Redis}' only; the embedded store listens on loopback without TLS");
         }
         if (path is { } p)
         {
@@ -216,6 +236,21 @@ internal static class ConfigReader
             return null;
         }
         return schedule.Text;
+    }
+
+    /// <summary><c>online_store.tls_ca_file</c>: a path relative to the repository; whether it exists is checked on connect.</summary>
+    private static string? ReadTlsCaFile(YamlNodeReader reader, string root, YamlNode? node)
+    {
+        if (reader.Scalar(node, "online_store.tls_ca_file") is not { } file)
+        {
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(file.Value))
+        {
+            reader.Problems.Add(file.Location, "online_store.tls_ca_file is empty; give the path of the CA certificate (PEM) or leave the key out");
+            return null;
+        }
+        return Path.GetFullPath(Path.Combine(root, file.Value));
     }
 
     private static void CheckType(YamlNodeReader reader, YamlNode? node, string section, string supported)

@@ -39,7 +39,8 @@ internal sealed record FeatureDraft(
     Located<string>? Name,
     Located<FeatureType>? Type,
     string? Description,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    FeatureChecks? Checks);
 
 internal sealed record FeatureViewDraft(
     SourceLocation Location,
@@ -52,6 +53,8 @@ internal sealed record FeatureViewDraft(
     string? Description,
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyList<FeatureDraft> Features,
+    ViewChecks? Checks,
+    string? Reference,
     string? Schedule = null);
 
 internal sealed record FeatureServiceDraft(

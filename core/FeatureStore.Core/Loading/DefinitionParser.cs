@@ -10,6 +10,8 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal sealed class DefinitionParser(YamlNodeReader reader)
 {
+    private readonly CheckParser _checks = new(reader);
+
     public static readonly string[] FileKeys = ["entities", "sources", "feature_views", "feature_services"];
     public static readonly string[] EntityKeys = ["name", "join_key", "value_type", "description", "owner", "tags"];
     public static readonly string[] SourceKeys =
@@ -21,8 +23,8 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
     /// <summary>Keys a push source takes from its batch source instead.</summary>
     private static readonly string[] BatchOnlyKeys = ["path", "timestamp_field", "created_timestamp_field", "field_mapping"];
     public static readonly string[] ViewKeys =
-        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule"];
-    public static readonly string[] FeatureKeys = ["name", "type", "description", "tags"];
+        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule", "checks", "reference"];
+    public static readonly string[] FeatureKeys = ["name", "type", "description", "tags", "checks"];
     public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features"];
 
     /// <summary>Join keys are stored in Redis keys and compared exactly, so only exact, hashable types are allowed.</summary>
@@ -232,8 +234,16 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
                 $"{what} declares feature '{group.Key}' twice (first at line {first.Line})");
         }
 
+        var checks = _checks.ParseViewChecks(YamlNodeReader.Optional(entries, "checks"), what, out var maxDriftPsi);
+        var reference = _checks.ParseReference(YamlNodeReader.Optional(entries, "reference"), what);
+        if (maxDriftPsi is { } limit && YamlNodeReader.Optional(entries, "reference") is null)
+        {
+            reader.Problems.Add(limit.Location,
+                $"max_drift_psi of {what} needs a reference to compare with: add reference: training-set:FILE, profile:NAME or window:START..END");
+        }
+
         return new FeatureViewDraft(reader.At(map), name, entities, source, ttl, online,
-            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features, schedule);
+            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features, checks, reference, schedule);
     }
 
     /// <summary>A view's own cron schedule; only an online view is ever materialized, so only it may have one.</summary>
@@ -267,7 +277,8 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var name = Name(map, entries, "feature", $" of {viewWhat}");
         var what = $"{Describe("feature", name)} of {viewWhat}";
         var type = Type(reader.Required(map, entries, "type", what), "type");
-        return new FeatureDraft(reader.At(map), name, type, Text(entries, "description"), Tags(entries, what));
+        var checks = _checks.ParseFeatureChecks(YamlNodeReader.Optional(entries, "checks"), type, what);
+        return new FeatureDraft(reader.At(map), name, type, Text(entries, "description"), Tags(entries, what), checks);
     }
 
     private FeatureServiceDraft? ParseService(YamlNode node)

@@ -54,8 +54,11 @@ internal static class DefinitionSetBuilder
                 Type = f.Type!.Value.Value,
                 Description = f.Description,
                 Tags = f.Tags,
+                Checks = f.Checks,
             }).ToArray(),
             Schedule = v.Schedule ?? (v.Online ? defaultSchedule : null),
+            Checks = v.Checks,
+            Reference = v.Reference,
             Location = v.Location,
         }).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray(),
         FeatureServices = drafts.FeatureServices.Select(s => new FeatureServiceDefinition

@@ -26,6 +26,9 @@ public static class OnlineWriteScript
     /// <summary>The expiry of keys whose views have no TTL: 9999-12-31T23:59:59.999Z, i.e. never.</summary>
     public const long NeverMillis = 253402300799999;
 
+    /// <summary>The commands the script runs (for an ACL user's rule, and to name them when the user may not).</summary>
+    public static readonly IReadOnlyList<string> Commands = ["hsetnx", "hget", "hset", "pexpireat", "pexpiretime"];
+
     public const string Source = """
         local function older(a, b)
           local a1, a2, a3, a4 = struct.unpack('>i4I4i4I4', a)

@@ -3,12 +3,13 @@ using StackExchange.Redis;
 namespace FeatureStore.Tests.Infrastructure;
 
 /// <summary>
-/// An online store the integration tests run against: a real Redis (<see cref="RedisFixture"/>) or the embedded
-/// Garnet (<see cref="EmbeddedStoreFixture"/>). Core cases are written once against this and run on both.
+/// An online store the integration tests run against: a real Redis (<see cref="RedisFixture"/>), a Redis Cluster
+/// (<see cref="RedisClusterFixture"/>) or the embedded Garnet (<see cref="EmbeddedStoreFixture"/>). Core cases are
+/// written once against this and run on each.
 /// </summary>
 public interface IOnlineBackend
 {
-    /// <summary>"redis" or "embedded", for test output.</summary>
+    /// <summary>"redis", "redis-cluster" or "embedded", for test output.</summary>
     string Name { get; }
 
     /// <summary>A StackExchange.Redis configuration string reaching the store (loopback for the embedded one).</summary>

@@ -115,6 +115,45 @@ public sealed class InMemoryOnlineStore : IOnlineStore
         return Task.FromResult<IOnlineViewWriter>(new ViewWriter(this, id, LatestRowLayout.For(definitions, view)));
     }
 
+    public async IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        StoredRow[] rows;
+        lock (_gate)
+        {
+            rows = _rows.TryGetValue((definitions.Project, view.Name), out var stored) ? stored.Values.ToArray() : [];
+        }
+        var oldest = LatestValueRule.OldestWithinTtl(DateTimeOffset.UtcNow, view.Ttl);
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (oldest is null || TimestampMicros.ToDateTimeOffset(row.Version.EventMicros) >= oldest)
+            {
+                yield return new OnlineViewRow(row.Version.EventMicros, row.Version.CreatedMicros, row.Values);
+            }
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var views = _rows.Keys.Where(k => k.Project == project).ToArray();
+            long removed = views.Sum(k => _rows[k].Count);
+            foreach (var key in views)
+            {
+                _rows.Remove(key);
+            }
+            foreach (var key in _views.Keys.Where(k => k.Project == project).ToArray())
+            {
+                _views.Remove(key);
+            }
+            return Task.FromResult(removed);
+        }
+    }
+
     public Task<IReadOnlyList<string>> RemoveStaleViewsAsync(
         DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default)
     {
@@ -370,7 +409,9 @@ public sealed class InMemoryOnlineStore : IOnlineStore
             for (var f = 0; f < values.Length; f++)
             {
                 var ordinal = layout.FirstFeatureOrdinal + f;
-                values[f] = FromScan(layout.Features[f].Type, row.IsDBNull(ordinal) ? null : row.GetValue(ordinal));
+                var type = layout.Features[f].Type;
+                values[f] = FromScan(type, row.IsDBNull(ordinal) ? null
+                    : type.IsList ? LatestRowLayout.ReadList(row, ordinal, type.Scalar) : row.GetValue(ordinal));
             }
             Apply(keys, version, values);
             return ValueTask.CompletedTask;

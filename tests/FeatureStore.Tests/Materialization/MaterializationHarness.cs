@@ -4,6 +4,7 @@ using System.Text;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
 using FeatureStore.Redis;
@@ -117,8 +118,21 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     /// </summary>
     public TimeProvider Time { get; set; } = new FixedTimeProvider(new DateTimeOffset(OnlineConsistencyTests.T).AddDays(1));
 
+    /// <summary>Profiles kept under the harness folder, as the CLI keeps them under the registry folder.</summary>
+    public FileProfileStore Profiles => new(Path.Combine(Root, "registry"));
+
+    /// <summary>The gate runs use; null (the default) writes unchecked, as before quality checks existed.</summary>
+    public QualityGate? Quality { get; set; }
+
+    /// <summary>Turns on profiling and checking of every run, recording into <see cref="Profiles"/>.</summary>
+    public MaterializationHarness WithQuality()
+    {
+        Quality = new QualityGate(Profiles, new ProfileResolver(new DuckDbFeatureProfiler(), Profiles));
+        return this;
+    }
+
     public MaterializationEngine Engine(IOnlineStore? store = null) =>
-        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
+        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time, quality: Quality);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
         DateTimeOffset? start, DateTimeOffset end, string[]? views = null, IOnlineStore? store = null,
@@ -133,15 +147,20 @@ internal sealed class MaterializationHarness : IAsyncDisposable
             WaitForLock = wait,
         }, progress, cancellationToken);
 
-    /// <summary>Every key of the project with its fields (sorted) and expiry: a complete picture of the online state.</summary>
+    /// <summary>
+    /// Every key of the project with its fields (sorted) and expiry: a complete picture of the online state, the same
+    /// text for the same state on a single Redis and on a cluster (whose every primary is scanned).
+    /// </summary>
     public static async Task<string> SnapshotAsync(IConnectionMultiplexer connection, string project)
     {
-        var server = connection.GetServers().Single();
         var database = connection.GetDatabase();
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+        foreach (var server in await new RedisOnlineStore(connection).PrimariesAsync(new OnlineKeyLayout(project)))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+            {
+                keys.Add(key);
+            }
         }
         var ordered = keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal).ToArray();
         // Pipelined: every request first, then the answers.

@@ -22,6 +22,10 @@ public abstract class OnlineConsistencyTests(IOnlineBackend backend, ITestOutput
     [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
     public sealed class OnEmbedded(EmbeddedStoreFixture store, ITestOutputHelper output) : OnlineConsistencyTests(store, output);
 
+    /// <summary>The same cases against a Redis Cluster: keys spread over every shard.</summary>
+    [Collection(RedisClusterCollection.Name), Trait(RedisClusterCollection.Trait, RedisClusterCollection.TraitValue)]
+    public sealed class OnCluster(RedisClusterFixture cluster, ITestOutputHelper output) : OnlineConsistencyTests(cluster, output);
+
     /// <summary>Hours ahead of the clock: keys expire at event + TTL by wall time, and must still live when read.</summary>
     internal static readonly DateTime T = StartOfHour(DateTime.UtcNow).AddHours(3);
 

@@ -17,7 +17,8 @@ public sealed class WorkerCliTests(RedisFixture redis)
         var before = await CliRunner.RunAsync("status", "--repo", repository.Root);
         Assert.True(before.ExitCode == 0, before.Error);
         var lines = before.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^VIEW\s+WATERMARK\s+LAST RUN\s+ROWS\s+DURATION\s+SCHEDULE\s+NEXT RUN$", lines[0]);
+        Assert.StartsWith("Online store: ", lines[0]);
+        Assert.Matches(@"^VIEW\s+WATERMARK\s+LAST RUN\s+ROWS\s+DURATION\s+SCHEDULE\s+NEXT RUN$", lines[1]);
         Assert.Matches(@"^driver_daily_stats\s+never\s+-\s+0\s+-\s+\*/30 \* \* \* \*\s+due now$", Line(lines, "driver_daily_stats"));
         Assert.Matches(@"^driver_hourly_stats\s+never\s+-\s+0\s+-\s+0 0 1 1 \*\s+due now$", Line(lines, "driver_hourly_stats"));
         Assert.DoesNotContain(lines, l => l.StartsWith("driver_offline_only", StringComparison.Ordinal));
