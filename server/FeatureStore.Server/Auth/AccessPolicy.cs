@@ -7,7 +7,8 @@ namespace FeatureStore.Server.Auth;
 /// Who may read and write, decided from the request's <c>Authorization: Bearer &lt;token&gt;</c> header and its peer
 /// address:
 /// <list type="bullet">
-/// <item>Write: a write token. With no write token configured, loopback clients only (the quickstart keeps working);
+/// <item>Write: a write token. With no write token configured, loopback clients only (the quickstart keeps working),
+/// and not a request a local proxy relays (it carries <c>Forwarded</c>, <c>X-Forwarded-For</c> or <c>X-Real-IP</c>);
 /// any other client gets 403 saying how to enable writes.</item>
 /// <item>Read: with read tokens configured, a read or a write token; otherwise anyone.</item>
 /// </list>
@@ -39,13 +40,14 @@ public sealed class AccessPolicy(AccessTokens tokens, BrowserSessions? sessions 
         }
         if (level == AccessLevel.Write && !tokens.HasWriteTokens)
         {
-            if (IsLoopback(context.Connection.RemoteIpAddress))
+            if (IsFromThisMachine(context))
             {
                 return;
             }
             throw new AccessDeniedException(
-                "Writes are accepted only from the server's own machine, because no write token is configured. " +
-                $"To write from other machines, {EnableWritesHint}.");
+                "Writes are accepted only from the server's own machine, because no write token is configured" +
+                (IsRelayed(context.Request.Headers) ? " (a request relayed by a proxy is not)" : "") +
+                $". To write from other machines, {EnableWritesHint}.");
         }
         if (!TryGetBearer(header, out var token))
         {
@@ -77,6 +79,16 @@ public sealed class AccessPolicy(AccessTokens tokens, BrowserSessions? sessions 
         token = value.AsSpan(Scheme.Length).Trim();
         return !token.IsEmpty;
     }
+
+    /// <summary>
+    /// A loopback peer that relays nobody. A reverse proxy on the server's machine connects from loopback for every
+    /// client it serves; the forwarding headers it adds mark such a request as coming from elsewhere.
+    /// </summary>
+    private static bool IsFromThisMachine(HttpContext context) =>
+        IsLoopback(context.Connection.RemoteIpAddress) && !IsRelayed(context.Request.Headers);
+
+    private static bool IsRelayed(IHeaderDictionary headers) =>
+        headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("X-Real-IP");
 
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);

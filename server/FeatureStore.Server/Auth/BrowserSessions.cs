@@ -11,7 +11,8 @@ namespace FeatureStore.Server.Auth;
 /// The cookie holds an expiry and an HMAC of the token's digest and that expiry, under a key drawn at random when the
 /// server starts: never the token, nothing a page or log could show, worthless after a restart or
 /// <see cref="Lifetime"/>, or once its token is no longer configured. It is HttpOnly (no script reads it),
-/// SameSite=Strict (no other site's page sends it) and Secure when the server serves TLS; it carries no expiry of its
+/// SameSite=Strict (no other site's page sends it) and Secure when the server serves TLS or a TLS-ending proxy relays
+/// the request; it carries no expiry of its
 /// own, so the browser drops it when it closes. A session grants reads only.
 /// </summary>
 public sealed class BrowserSessions(AccessTokens tokens, TimeProvider clock)
@@ -82,11 +83,18 @@ public sealed class BrowserSessions(AccessTokens tokens, TimeProvider clock)
         return HMACSHA256.HashData(_key, message);
     }
 
+    /// <summary>
+    /// A proxy that ends TLS and relays plain HTTP says so in <c>X-Forwarded-Proto</c>; the browser then must keep the
+    /// cookie to HTTPS. Believing a forged header only makes that client's own cookie stricter.
+    /// </summary>
+    private static bool ReachedOverHttpsThroughProxy(HttpRequest request) =>
+        string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase);
+
     private static CookieOptions CookieOptions(HttpContext context) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = context.Request.IsHttps,
+        Secure = context.Request.IsHttps || ReachedOverHttpsThroughProxy(context.Request),
         Path = "/",
         IsEssential = true,
     };

@@ -192,6 +192,21 @@ public sealed class CatalogSignInTests(CatalogHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public void Behind_a_proxy_that_ends_tls_the_session_cookie_is_secure()
+    {
+        var sessions = new BrowserSessions(AccessTokens.From([], [ReadToken]), TimeProvider.System);
+        var relayed = new DefaultHttpContext();
+        relayed.Request.Headers["X-Forwarded-Proto"] = "https";
+        var direct = new DefaultHttpContext();
+
+        Assert.True(sessions.SignIn(relayed, ReadToken));
+        Assert.True(sessions.SignIn(direct, ReadToken));
+
+        Assert.Contains("; secure", relayed.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", direct.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void A_session_ends_after_its_lifetime_and_when_the_server_restarts()
     {
         var clock = new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));

@@ -83,6 +83,25 @@ public sealed class WriteAccessTests(RedisFixture redis)
         policy.Demand(new DefaultHttpContext { Connection = { RemoteIpAddress = IPAddress.IPv6Loopback } }, AccessLevel.Write);
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "198.51.100.7")]
+    [InlineData("Forwarded", "for=198.51.100.7;proto=https")]
+    [InlineData("X-Real-IP", "198.51.100.7")]
+    public void Without_tokens_a_request_a_local_proxy_relays_is_refused_as_remote(string header, string value)
+    {
+        var policy = new AccessPolicy(AccessTokens.None);
+        var relayed = new DefaultHttpContext { Connection = { RemoteIpAddress = IPAddress.Loopback } };
+        relayed.Request.Headers[header] = value;
+
+        var refused = Assert.Throws<AccessDeniedException>(() => policy.Demand(relayed, AccessLevel.Write));
+
+        Assert.Contains("relayed by a proxy", refused.Message);
+        Assert.Contains("FEATURESTORE_WRITE_TOKENS", refused.Message);
+        var withToken = new AccessPolicy(AccessTokens.From([WriteToken], []));
+        relayed.Request.Headers.Authorization = $"Bearer {WriteToken}";
+        withToken.Demand(relayed, AccessLevel.Write);
+    }
+
     [Fact]
     public void Read_tokens_guard_reads_only_once_configured_and_never_grant_writes()
     {
