@@ -4,14 +4,17 @@
 #      definitions/.featurestore/online); FEATURESTORE_REDIS=host:port switches to a running Redis 7+ instead
 #   2. generates the sample data, applies definitions/, materializes up to now (incrementally: the embedded store
 #      keeps its data between runs)
-#   3. starts the feature server, prints a sample curl call and its answer, and serves until Ctrl+C
-# Ports: FEATURESTORE_HTTP_PORT (default 6566), FEATURESTORE_GRPC_PORT (default 6570).
+#   3. starts the feature server, prints a sample curl call and its answer and the catalog's URL, and serves until
+#      Ctrl+C
+# Ports: FEATURESTORE_HTTP_PORT (default 6566), FEATURESTORE_GRPC_PORT (default 6570), FEATURESTORE_UI_PORT (default
+# 8888: the catalog pages; browsers refuse to open 6566).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repo="$root/definitions"
 http_port="${FEATURESTORE_HTTP_PORT:-6566}"
 grpc_port="${FEATURESTORE_GRPC_PORT:-6570}"
+ui_port="${FEATURESTORE_UI_PORT:-8888}"
 
 server_pid=""
 
@@ -93,11 +96,13 @@ else
 fi
 
 # --- 3. Serve ------------------------------------------------------------------------------------------------------
-if port_open 127.0.0.1 "$http_port" || port_open 127.0.0.1 "$grpc_port"; then
-  fail "port $http_port or $grpc_port is already in use; set FEATURESTORE_HTTP_PORT / FEATURESTORE_GRPC_PORT"
-fi
-say "starting the feature server (HTTP $http_port, gRPC $grpc_port)"
-dotnet "$server_dll" --repo "$repo" --http-port "$http_port" --grpc-port "$grpc_port" &
+for port in "$http_port" "$grpc_port" "$ui_port"; do
+  if port_open 127.0.0.1 "$port"; then
+    fail "port $port is already in use; choose others with FEATURESTORE_HTTP_PORT / FEATURESTORE_GRPC_PORT / FEATURESTORE_UI_PORT"
+  fi
+done
+say "starting the feature server (HTTP $http_port, gRPC $grpc_port, catalog $ui_port)"
+dotnet "$server_dll" --repo "$repo" --http-port "$http_port" --grpc-port "$grpc_port" --ui-port "$ui_port" &
 server_pid=$!
 deadline=$((SECONDS + 60))
 until http_ok "$http_port" /health; do
@@ -114,5 +119,6 @@ echo
 answer="$(post_json "$http_port" /get-online-features "$body")"
 if command -v jq >/dev/null 2>&1; then echo "$answer" | jq .; else echo "$answer"; fi
 echo
+say "catalog: http://127.0.0.1:$ui_port/ (open it in a browser)"
 say "serving: HTTP http://127.0.0.1:$http_port (POST /get-online-features, GET /health, GET /metrics), gRPC 127.0.0.1:$grpc_port (featurestore.v1.FeatureServing, reflection on). Ctrl+C to stop."
 wait "$server_pid"

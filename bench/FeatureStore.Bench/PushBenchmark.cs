@@ -354,6 +354,7 @@ internal sealed class PushBenchmark : IBenchmark
                  {
                      serverDll, "--repo", repository, "--redis", redis,
                      "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
+                     "--ui-port", "0",
                  })
         {
             start.ArgumentList.Add(arg);

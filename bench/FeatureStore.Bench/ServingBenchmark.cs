@@ -596,7 +596,7 @@ internal sealed class ServingBenchmark : IBenchmark
         string[] args =
         [
             serverDll, "--repo", repository, .. storeArguments,
-            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
+            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--ui-port", "0",
         ];
         foreach (var arg in args)
         {

@@ -40,7 +40,7 @@ public static partial class ServerProgram
             catch (IOException ex)
             {
                 // Typically a port already in use.
-                await error.WriteLineAsync($"error: {Masked(ex.Message)} (choose other ports with --http-port / --grpc-port)");
+                await error.WriteLineAsync($"error: {Masked(ex.Message)} (choose other ports with --http-port / --grpc-port / --ui-port)");
                 return Failure;
             }
             catch (Exception ex)

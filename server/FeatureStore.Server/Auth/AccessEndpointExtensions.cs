@@ -15,4 +15,12 @@ public static class AccessEndpointExtensions
     public static TBuilder RequireReadAccess<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiresAccess(AccessLevel.Read));
+
+    /// <summary>
+    /// For pages a browser opens: like <see cref="RequireReadAccess{TBuilder}"/>, and a browser signed in through
+    /// <see cref="BrowserSessions"/> (its session cookie) may read too.
+    /// </summary>
+    public static TBuilder RequireBrowserReadAccess<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiresAccess(AccessLevel.Read, acceptsBrowserSession: true));
 }

@@ -15,7 +15,7 @@ internal sealed class AccessMiddleware(RequestDelegate next, AccessPolicy policy
             && metadata.GetMetadata<RequiresAccess>() is { } required
             && metadata.GetMetadata<GrpcMethodMetadata>() is null)
         {
-            policy.Demand(context, required.Level);
+            policy.Demand(context, required.Level, required.AcceptsBrowserSession);
         }
         return next(context);
     }

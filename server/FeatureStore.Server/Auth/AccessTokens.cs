@@ -54,14 +54,18 @@ public sealed class AccessTokens
         {
             return null;
         }
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetBytes(token.ToArray());
-        SHA256.HashData(bytes, digest);
+        var digest = Digest(token);
         // Every digest is compared, whatever matched, so the time taken says nothing about which one did.
         var write = AnyEqual(_write, digest);
         var read = AnyEqual(_read, digest);
         return write ? AccessLevel.Write : read ? AccessLevel.Read : null;
     }
+
+    /// <summary>The digests of every token that grants reads (read and write tokens), for <see cref="BrowserSessions"/>.</summary>
+    internal IEnumerable<byte[]> ReadingDigests => _write.Concat(_read);
+
+    /// <summary>The SHA-256 digest a token is kept as.</summary>
+    internal static byte[] Digest(ReadOnlySpan<char> token) => SHA256.HashData(Encoding.UTF8.GetBytes(token.ToArray()));
 
     private static bool AnyEqual(byte[][] digests, ReadOnlySpan<byte> digest)
     {
@@ -74,7 +78,7 @@ public sealed class AccessTokens
     }
 
     private static byte[][] Digests(IEnumerable<string> tokens) =>
-        tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t))).ToArray();
+        tokens.Select(t => Digest(t)).ToArray();
 
     private static List<string> Read(string? list, string variable, string? file, string flag)
     {

@@ -1,12 +1,13 @@
 using FeatureStore.Server.Configuration;
 using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FeatureStore.Server.Auth;
 
 /// <summary>
 /// Bearer-token access control for every endpoint marked with <see cref="RequiresAccess"/>: the tokens (read once at
-/// startup; a bad token or tokens file stops the server with a configuration error), the HTTP check and the gRPC
-/// check. Endpoints opt in with <see cref="AccessEndpointExtensions"/>.
+/// startup; a bad token or tokens file stops the server with a configuration error), the HTTP check, the gRPC
+/// check and browser sign-in sessions. Endpoints opt in with <see cref="AccessEndpointExtensions"/>.
 /// </summary>
 internal sealed class AuthModule : IServerModule
 {
@@ -14,6 +15,8 @@ internal sealed class AuthModule : IServerModule
     {
         var tokens = AccessTokens.Load(options);
         services.AddSingleton(tokens);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<BrowserSessions>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<AccessInterceptor>();
         // Registered after the host's AddGrpc, so it runs inside the error interceptor, which maps its refusals.

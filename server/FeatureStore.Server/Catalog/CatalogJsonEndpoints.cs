@@ -1,4 +1,5 @@
 using FeatureStore.Core.Errors;
+using FeatureStore.Server.Auth;
 using Google.Protobuf;
 
 namespace FeatureStore.Server.Catalog;
@@ -16,7 +17,7 @@ internal static class CatalogJsonEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/catalog");
+        var api = endpoints.MapGroup("/api/catalog").RequireReadAccess();
         foreach (var operation in CatalogOperations.All)
         {
             api.MapGet(operation.JsonPath, async (HttpContext http, CatalogApi catalog) =>

@@ -1,3 +1,4 @@
+using FeatureStore.Server.Auth;
 using FeatureStore.Server.Catalog.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -5,7 +6,10 @@ namespace FeatureStore.Server.Catalog;
 
 /// <summary>
 /// The whole catalog (gRPC <c>featurestore.v1.Catalog</c>, JSON under <c>/api/catalog</c>, and the pages <c>/</c>,
-/// <c>/views/{name}</c>, <c>/versions</c>) is wired by one call on each side, so the host stays a list of features.
+/// <c>/views/{name}</c>, <c>/versions</c> on the UI port) is wired by one call on each side, so the host stays a list
+/// of features. All of it is a read: with read tokens configured, it needs one. The pages rely on the host's
+/// <see cref="Configuration.ServerEndpoints"/> (which port is the UI port) and the auth module's
+/// <see cref="BrowserSessions"/>.
 /// </summary>
 public static class CatalogRegistration
 {
@@ -24,7 +28,7 @@ public static class CatalogRegistration
 
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<CatalogGrpcService>();
+        endpoints.MapGrpcService<CatalogGrpcService>().RequireReadAccess();
         CatalogJsonEndpoints.Map(endpoints);
         CatalogPageEndpoints.Map(endpoints);
         return endpoints;

@@ -12,6 +12,9 @@ public sealed class ServerOptions
 {
     public const int DefaultHttpPort = 6566;
     public const int DefaultGrpcPort = 6570;
+
+    /// <summary>Feast's UI port: browsers open it, unlike 6566, which Chromium and Firefox refuse as unsafe.</summary>
+    public const int DefaultUiPort = 8888;
     public const int DefaultMaxEntities = 10_000;
     public const int DefaultMaxPushRows = 10_000;
     public const int DefaultMaxBodyMb = 16;
@@ -28,7 +31,11 @@ public sealed class ServerOptions
     [ConfigurationKeyName("grpc_port")]
     public int GrpcPort { get; set; } = DefaultGrpcPort;
 
-    /// <summary>Address both listeners bind to, as written (an IP address or <c>localhost</c>).</summary>
+    /// <summary>Port of the catalog pages (HTML for browsers); 0 picks a free port.</summary>
+    [ConfigurationKeyName("ui_port")]
+    public int UiPort { get; set; } = DefaultUiPort;
+
+    /// <summary>Address every listener binds to, as written (an IP address or <c>localhost</c>).</summary>
     [ConfigurationKeyName("bind")]
     public string Bind { get; set; } = "127.0.0.1";
 
@@ -79,6 +86,18 @@ public sealed class ServerOptions
     /// <summary>A file of read tokens, one per line.</summary>
     [ConfigurationKeyName("read_tokens_file")]
     public string? ReadTokensFile { get; set; }
+
+    /// <summary>Certificate for HTTPS and gRPC over TLS: a PEM file (key in <see cref="TlsKeyFile"/>) or a PFX.</summary>
+    [ConfigurationKeyName("tls_cert")]
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertFile"/>.</summary>
+    [ConfigurationKeyName("tls_key")]
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>Password of a PFX or of an encrypted PEM key (<c>FEATURESTORE_TLS_PASSWORD</c>); never logged.</summary>
+    [ConfigurationKeyName("tls_password")]
+    public string? TlsPassword { get; set; }
 
     /// <summary>The lowest level logged.</summary>
     [ConfigurationKeyName("log_level")]

@@ -17,11 +17,40 @@ internal sealed class ServerOptionsValidator(ServerConfiguration? configuration 
             var value = setting.Read(options);
             if (value is not null && setting.Check(value) is { } problem)
             {
-                failures.Add($"{configuration?.OriginOf(setting.Key) ?? $"option {setting.Key}"}: {problem}");
+                failures.Add($"{OriginOf(setting.Key)}: {problem}");
             }
         }
+        CheckPortsDiffer(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Two listeners on one port would fail at start with a bare "address in use"; say which settings clash instead.</summary>
+    private void CheckPortsDiffer(ServerOptions options, List<string> failures)
+    {
+        (string Key, string Name, int Port)[] listeners =
+        [
+            ("http_port", "HTTP port", options.HttpPort),
+            ("grpc_port", "gRPC port", options.GrpcPort),
+            ("ui_port", "UI port", options.UiPort),
+        ];
+        for (var i = 0; i < listeners.Length; i++)
+        {
+            for (var j = i + 1; j < listeners.Length; j++)
+            {
+                if (listeners[j].Port != 0 && listeners[j].Port == listeners[i].Port)
+                {
+                    // Name the setting the user wrote; the other may be a default they never thought of.
+                    var (culprit, other) = configuration?.OriginOf(listeners[j].Key) is null && configuration?.OriginOf(listeners[i].Key) is not null
+                        ? (listeners[i], listeners[j])
+                        : (listeners[j], listeners[i]);
+                    var otherIsDefault = configuration is not null && configuration.OriginOf(other.Key) is null;
+                    failures.Add($"{OriginOf(culprit.Key)}: {culprit.Port} is also the {other.Name}{(otherIsDefault ? " (its default)" : "")}; every listener needs a port of its own.");
+                }
+            }
+        }
+    }
+
+    private string OriginOf(string key) => configuration?.OriginOf(key) ?? $"option {key}";
 
     /// <summary>
     /// Checks the values as written, before binding: a value the binder cannot convert (a word for a port) is reported

@@ -21,11 +21,13 @@ internal static class ServerSettings
             _ => null),
         Text("repo", "--repo", "feature repository folder holding featurestore.yaml (default: current folder)",
             o => o.RepositoryPath),
-        Number("http_port", "--http-port", $"HTTP/1.1 port for the Feast-compatible API, /health, /health/ready and /metrics (default {ServerOptions.DefaultHttpPort}; 0 = any free port)",
+        Number("http_port", "--http-port", $"HTTP/1.1 port for the Feast-compatible API, /api/catalog, /health, /health/ready and /metrics (default {ServerOptions.DefaultHttpPort}; 0 = any free port)",
             0, 65535, o => o.HttpPort),
-        Number("grpc_port", "--grpc-port", $"gRPC (h2c) port (default {ServerOptions.DefaultGrpcPort}; 0 = any free port)",
+        Number("grpc_port", "--grpc-port", $"gRPC port, h2c or with --tls-cert TLS (default {ServerOptions.DefaultGrpcPort}; 0 = any free port)",
             0, 65535, o => o.GrpcPort),
-        new("bind", "--bind", EnvironmentPrefix + "BIND", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+        Number("ui_port", "--ui-port", $"port of the catalog pages for browsers (default {ServerOptions.DefaultUiPort}; 0 = any free port); GET / on the HTTP port redirects there",
+            0, 65535, o => o.UiPort),
+        new("bind", "--bind", EnvironmentPrefix + "BIND", "address every listener binds to (default 127.0.0.1; 0.0.0.0 for every interface: then use TLS and read tokens)",
             v => ParseAddress(v) is null ? $"'{v}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)." : null, o => o.Bind),
         Text("redis", "--redis", "Redis connection string; overrides featurestore.yaml",
             o => o.RedisConnectionString),
@@ -51,6 +53,12 @@ internal static class ServerSettings
             "without any, reads need no token. Environment or settings file only, never a flag"),
         Text("read_tokens_file", "--read-tokens-file", "file of read tokens, one per line",
             o => o.ReadTokensFile),
+        Text("tls_cert", "--tls-cert", "certificate file for HTTPS and gRPC over TLS on every port: PEM (with --tls-key) or PFX/PKCS#12 " +
+            "(password in FEATURESTORE_TLS_PASSWORD); without it, plain HTTP and h2c",
+            o => o.TlsCertFile),
+        Text("tls_key", "--tls-key", "PEM private key file of --tls-cert (may be encrypted: password in FEATURESTORE_TLS_PASSWORD)",
+            o => o.TlsKeyFile),
+        Secret("tls_password", "password of the --tls-cert PFX or of an encrypted --tls-key. Environment or settings file only, never a flag"),
         new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
             v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
                 ? null
@@ -63,7 +71,9 @@ internal static class ServerSettings
         string.Join("\n", All.Select(s => $"  {s.Flag ?? "(no flag)",-20} {s.Help} [env {s.Environment}]")) + "\n" +
         "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
         "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
-        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.\n" +
+        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port;\n" +
+        "the catalog pages on the UI port. With read tokens, lookups and the catalog need 'Authorization: Bearer <token>'\n" +
+        "(gRPC: 'authorization' metadata; the pages: a sign-in form); /health, /health/ready and /metrics stay open.\n" +
         "Write endpoints (write tokens, or loopback clients when none are set): POST /push, POST /write-to-online-store,\n" +
         "POST /materialize, POST /materialize-incremental (?async=true answers 202).";
 

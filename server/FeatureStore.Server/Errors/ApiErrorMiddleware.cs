@@ -3,7 +3,8 @@ namespace FeatureStore.Server.Errors;
 /// <summary>
 /// Answers every HTTP endpoint's exceptions by <see cref="ApiError"/>'s rule: as RFC 7807 problem details
 /// (<c>application/problem+json</c>, with the gRPC-style <c>code</c> as an extension), or in Feast's shape for
-/// endpoints marked with <see cref="FeastErrorBody"/>. A request the client abandoned gets no answer.
+/// endpoints marked with <see cref="FeastErrorBody"/>, or as a page for endpoints marked with an <see cref="IErrorPage"/>
+/// (the catalog's pages, for browsers). A request the client abandoned gets no answer.
 /// </summary>
 internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
 {
@@ -30,6 +31,10 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         if (error.HttpStatus == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IErrorPage>() is { } page)
+        {
+            return page.WriteAsync(context, error);
         }
         if (context.GetEndpoint()?.Metadata.GetMetadata<FeastErrorBody>() is not null)
         {

@@ -1,3 +1,4 @@
+using FeatureStore.Server.Auth;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.GrpcApi;
@@ -6,16 +7,20 @@ using FeatureStore.Server.Metrics;
 
 namespace FeatureStore.Server.Serving;
 
-/// <summary>Online feature serving: the gRPC <c>FeatureServing</c> service and Feast's <c>POST /get-online-features</c>.</summary>
+/// <summary>
+/// Online feature serving: the gRPC <c>FeatureServing</c> service and Feast's <c>POST /get-online-features</c>, both
+/// reads (with read tokens configured, they need one).
+/// </summary>
 internal sealed class ServingModule : IServerModule
 {
     public void AddServices(IServiceCollection services, ServerOptions options) => services.AddSingleton<OnlineServing>();
 
     public void Map(WebApplication app)
     {
-        app.MapGrpcService<FeatureServingService>();
+        app.MapGrpcService<FeatureServingService>().RequireReadAccess();
         app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics) =>
                 GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics))
-            .WithMetadata(FeastErrorBody.Instance);
+            .WithMetadata(FeastErrorBody.Instance)
+            .RequireReadAccess();
     }
 }

@@ -15,7 +15,8 @@ namespace FeatureStore.Tests.Catalog;
 /// The example repository (<c>definitions/</c>) in a temporary folder with generated sample data, applied twice
 /// through the file registry (version 2 changes <c>customer_profile</c>'s description), with materialization state
 /// for both views (<c>driver_hourly_stats</c> 3 h old, <c>customer_profile</c> 3 d old, past its 2 d TTL), served by
-/// the real server host on loopback ports chosen by the OS.
+/// the real server host on loopback ports chosen by the OS, except the catalog pages', which are on the default UI
+/// port when it is free.
 /// </summary>
 public sealed class CatalogHostFixture : IAsyncLifetime
 {
@@ -27,6 +28,23 @@ public sealed class CatalogHostFixture : IAsyncLifetime
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
     public Uri HttpAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The catalog pages' address: the default UI port when it was free.</summary>
+    public Uri UiAddress { get; private set; } = null!;
+
+    /// <summary>Why the pages are not on the default UI port, or null when they are.</summary>
+    public string? UiPortNote { get; private set; }
+
+    public HttpClient Ui { get; private set; } = null!;
+
+    /// <summary>The fixture's server settings, for a test that starts another server over the same repository.</summary>
+    public ServerOptions OptionsWith(Action<ServerOptions> change)
+    {
+        var options = Options(0);
+        change(options);
+        return options;
+    }
+
     public Protos.V1.Catalog.CatalogClient Grpc { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -54,24 +72,52 @@ public sealed class CatalogHostFixture : IAsyncLifetime
         await registry.RecordMaterializationAsync(new ViewMaterializationState(
             "customer_profile", old, old.AddMinutes(1), old.AddDays(-2), old, 10, TimeSpan.FromSeconds(1)));
 
-        _app = ServerHost.Build(new ServerOptions
-        {
-            RepositoryPath = RepositoryFolder,
-            HttpPort = 0,
-            GrpcPort = 0,
-            RedisConnectionString = _redis.ConnectionString,
-        });
-        await _app.StartAsync();
+        _app = await StartServerAsync();
         var endpoints = _app.Endpoints();
         HttpAddress = endpoints.HttpAddress;
+        UiAddress = endpoints.UiAddress;
         Http = new HttpClient { BaseAddress = endpoints.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Ui = new HttpClient { BaseAddress = endpoints.UiAddress, Timeout = TimeSpan.FromSeconds(30) };
         _channel = GrpcChannel.ForAddress(endpoints.GrpcAddress);
         Grpc = new Protos.V1.Catalog.CatalogClient(_channel);
     }
 
+    /// <summary>
+    /// The server with its pages on the default UI port, as a person would run it, so the browser test opens that port.
+    /// Another program (or another test run on this machine) may hold it: then a free port the OS picks, which is never
+    /// one of the browsers' unsafe ports (those are all below the ephemeral range), and <see cref="UiPortNote"/> says so.
+    /// </summary>
+    private async Task<WebApplication> StartServerAsync()
+    {
+        var app = ServerHost.Build(Options(ServerOptions.DefaultUiPort));
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync();
+            UiPortNote = $"The default UI port {ServerOptions.DefaultUiPort} is in use on this machine ({ex.Message}); the pages are on a free port instead.";
+        }
+        app = ServerHost.Build(Options(0));
+        await app.StartAsync();
+        return app;
+    }
+
+    private ServerOptions Options(int uiPort) => new()
+    {
+        RepositoryPath = RepositoryFolder,
+        HttpPort = 0,
+        GrpcPort = 0,
+        UiPort = uiPort,
+        RedisConnectionString = _redis.ConnectionString,
+    };
+
     public async Task DisposeAsync()
     {
         Http?.Dispose();
+        Ui?.Dispose();
         _channel?.Dispose();
         if (_app is not null)
         {

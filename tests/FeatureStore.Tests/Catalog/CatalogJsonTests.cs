@@ -120,7 +120,7 @@ public sealed class CatalogJsonTests(CatalogHostFixture host)
     [Fact]
     public async Task Catalog_page_searches_with_a_plain_get_and_no_script()
     {
-        var html = await host.Http.GetStringAsync("/?q=conv");
+        var html = await host.Ui.GetStringAsync("/?q=conv");
 
         Assert.DoesNotContain("<script", html);
         Assert.Contains("<form class=\"search\" method=\"get\" action=\"/\"", html);
@@ -130,7 +130,7 @@ public sealed class CatalogJsonTests(CatalogHostFixture host)
     [Fact]
     public async Task Unknown_view_page_is_404()
     {
-        using var response = await host.Http.GetAsync("/views/no_such_view");
+        using var response = await host.Ui.GetAsync("/views/no_such_view");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("no_such_view", await response.Content.ReadAsStringAsync());
@@ -139,7 +139,7 @@ public sealed class CatalogJsonTests(CatalogHostFixture host)
     [Fact]
     public async Task Versions_page_shows_the_second_apply()
     {
-        var html = await host.Http.GetStringAsync("/versions");
+        var html = await host.Ui.GetStringAsync("/versions");
 
         Assert.Contains("id=\"v2\"", html);
         Assert.Contains("Customer profile, refreshed daily at midnight UTC", html);

@@ -22,7 +22,7 @@ public sealed class ServeCommandTests
             }
             Assert.Contains($"[env {setting.Environment}]", text);
         });
-        Assert.Contains("gRPC (h2c) port", text);
+        Assert.Contains("gRPC port, h2c or with --tls-cert TLS", text);
     }
 
     [Theory]

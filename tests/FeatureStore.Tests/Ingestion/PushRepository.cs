@@ -106,7 +106,7 @@ internal sealed class PushRepository : IAsyncDisposable
             var loaded = await RepositoryLoader.LoadAsync(folder, new DuckDbSourceSchemaReader());
             await repository.Registry.ApplyAsync(loaded.Definitions);
             repository.Server = await ServingServer.StartAsync([
-                "--repo", folder, "--redis", redisConnectionString, "--http-port", "0", "--grpc-port", "0", .. serverArgs ?? [],
+                "--repo", folder, "--redis", redisConnectionString, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", .. serverArgs ?? [],
             ]);
         }
         catch

@@ -83,6 +83,25 @@ public sealed class WriteAccessTests(RedisFixture redis)
         policy.Demand(new DefaultHttpContext { Connection = { RemoteIpAddress = IPAddress.IPv6Loopback } }, AccessLevel.Write);
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "198.51.100.7")]
+    [InlineData("Forwarded", "for=198.51.100.7;proto=https")]
+    [InlineData("X-Real-IP", "198.51.100.7")]
+    public void Without_tokens_a_request_a_local_proxy_relays_is_refused_as_remote(string header, string value)
+    {
+        var policy = new AccessPolicy(AccessTokens.None);
+        var relayed = new DefaultHttpContext { Connection = { RemoteIpAddress = IPAddress.Loopback } };
+        relayed.Request.Headers[header] = value;
+
+        var refused = Assert.Throws<AccessDeniedException>(() => policy.Demand(relayed, AccessLevel.Write));
+
+        Assert.Contains("relayed by a proxy", refused.Message);
+        Assert.Contains("FEATURESTORE_WRITE_TOKENS", refused.Message);
+        var withToken = new AccessPolicy(AccessTokens.From([WriteToken], []));
+        relayed.Request.Headers.Authorization = $"Bearer {WriteToken}";
+        withToken.Demand(relayed, AccessLevel.Write);
+    }
+
     [Fact]
     public void Read_tokens_guard_reads_only_once_configured_and_never_grant_writes()
     {
@@ -138,7 +157,7 @@ public sealed class WriteAccessTests(RedisFixture redis)
             using var error = new StringWriter();
 
             var code = await FeatureStore.Server.ServerProgram.RunAsync(
-                ["--repo", folder, "--http-port", "0", "--grpc-port", "0", "--write-tokens-file", tokens], output, error);
+                ["--repo", folder, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--write-tokens-file", tokens], output, error);
 
             Assert.Equal(2, code);
             Assert.Equal($"error: The line 2 of the tokens file '{tokens}' (--write-tokens-file) is shorter than 16 characters; use a long random token (e.g. openssl rand -hex 32).",

@@ -103,7 +103,7 @@ internal sealed class MaterializationRepository : IDisposable
     /// <summary>The real server over this repository on loopback ports chosen by the OS.</summary>
     public Task<ServingServer> StartServerAsync(params string[] extraArgs) =>
         ServingServer.StartAsync([
-            "--repo", Root, "--redis", RedisConnectionString, "--http-port", "0", "--grpc-port", "0", "--registry-poll-ms", "200",
+            "--repo", Root, "--redis", RedisConnectionString, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--registry-poll-ms", "200",
             .. extraArgs,
         ]);
 

@@ -81,11 +81,11 @@ public sealed class ScheduledServerTests(RedisFixture redis)
         using var offline = JsonDocument.Parse(await server.Http.GetStringAsync("/api/catalog/feature-views/driver_offline_only"));
         Assert.Equal("", offline.RootElement.GetProperty("schedule").GetString());
 
-        var page = await server.Http.GetStringAsync("/views/driver_hourly_stats");
+        var page = await server.Ui.GetStringAsync("/views/driver_hourly_stats");
         Assert.Contains("<dt>Schedule</dt><dd><code>0 0 1 1 *</code> UTC", page);
         Assert.Contains($"<span id=\"next-run\">{NextJanuaryFirst(ranAt):yyyy-MM-dd} 00:00 UTC", page);
-        Assert.Contains("<span id=\"next-run\">due now</span>", await server.Http.GetStringAsync("/views/driver_daily_stats"));
-        Assert.Contains("none (materialized on demand)", await server.Http.GetStringAsync("/views/driver_offline_only"));
+        Assert.Contains("<span id=\"next-run\">due now</span>", await server.Ui.GetStringAsync("/views/driver_daily_stats"));
+        Assert.Contains("none (materialized on demand)", await server.Ui.GetStringAsync("/views/driver_offline_only"));
     }
 
     private static async Task<(HttpStatusCode, string)> PostMaterializeAsync(ServingServer server, string json)

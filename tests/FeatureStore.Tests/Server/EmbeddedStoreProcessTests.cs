@@ -76,7 +76,7 @@ public sealed class EmbeddedStoreProcessTests : IDisposable
     private static object Lookup(params long[] drivers) => new { features = new[] { "driver_hourly_stats:trips" }, entities = new { driver_id = drivers } };
 
     private Task<ServingServer> StartServerAsync() =>
-        ServingServer.StartAsync(["--repo", Repository, "--http-port", "0", "--grpc-port", "0", "--health-probe-ms", "200"]);
+        ServingServer.StartAsync(["--repo", Repository, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--health-probe-ms", "200"]);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
@@ -135,7 +135,7 @@ public sealed class EmbeddedStoreProcessTests : IDisposable
         Assert.Equal(0, (await CliRunner.RunAsync("apply", "--repo", Repository)).ExitCode);
         var definitions = (await new FileRegistry(Path.Combine(Repository, ".featurestore", "registry")).GetCurrentAsync())!.Definitions;
         var log = new StringBuilder();
-        using var host = ChildProcess.Start(ChildProcess.ServerDll(), ["--repo", Repository, "--http-port", "0", "--grpc-port", "0"]);
+        using var host = ChildProcess.Start(ChildProcess.ServerDll(), ["--repo", Repository, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0"]);
         host.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         host.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         host.BeginOutputReadLine();

@@ -15,6 +15,8 @@ public sealed class ServerArgumentsTests
 
         Assert.Equal(6566, options.HttpPort);
         Assert.Equal(6570, options.GrpcPort);
+        Assert.Equal(8888, options.UiPort);
+        Assert.Null(options.TlsCertFile);
         Assert.Equal(IPAddress.Loopback, options.BindAddress);
         Assert.Null(options.RedisConnectionString);
         Assert.Equal(10_000, options.MaxEntities);
@@ -73,5 +75,23 @@ public sealed class ServerArgumentsTests
             ServerArguments.Parse([], new Dictionary<string, string?> { ["FEATURESTORE_HTTP_PORT"] = "http" }));
 
         Assert.Contains("environment variable FEATURESTORE_HTTP_PORT", error.Message);
+    }
+
+    [Fact]
+    public void Ui_port_comes_from_the_flag_or_the_environment_and_zero_picks_a_free_one()
+    {
+        Assert.Equal(9000, ServerArguments.Parse([], new Dictionary<string, string?> { ["FEATURESTORE_UI_PORT"] = "9000" }).UiPort);
+        Assert.Equal(0, ServerArguments.Parse(["--ui-port", "0"], new Dictionary<string, string?> { ["FEATURESTORE_UI_PORT"] = "9000" }).UiPort);
+    }
+
+    [Fact]
+    public void Two_listeners_on_one_port_are_rejected_naming_the_setting()
+    {
+        var error = Assert.Throws<UserInputException>(() => ServerArguments.Parse(["--ui-port", "6566"], NoEnvironment));
+        var fromEnvironment = Assert.Throws<UserInputException>(() =>
+            ServerArguments.Parse([], new Dictionary<string, string?> { ["FEATURESTORE_HTTP_PORT"] = "8888" }));
+
+        Assert.Equal("flag --ui-port: 6566 is also the HTTP port (its default); every listener needs a port of its own.", error.Message);
+        Assert.Equal("environment variable FEATURESTORE_HTTP_PORT: 8888 is also the UI port (its default); every listener needs a port of its own.", fromEnvironment.Message);
     }
 }

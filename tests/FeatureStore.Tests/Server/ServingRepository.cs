@@ -3,6 +3,7 @@ using FeatureStore.Core.Online;
 using FeatureStore.Core.Registry;
 using FeatureStore.Tests.Infrastructure;
 using FeatureStore.Redis;
+using Microsoft.Extensions.Logging;
 
 namespace FeatureStore.Tests.Server;
 
@@ -97,11 +98,20 @@ internal sealed class ServingRepository : IAsyncDisposable
     }
 
     /// <summary>Starts the real server host on loopback with free ports over this repository.</summary>
-    public Task<ServingServer> StartServerAsync(params string[] extraArgs) =>
-        ServingServer.StartAsync([
-            "--repo", Folder, .. _storeArguments, "--http-port", "0", "--grpc-port", "0", "--registry-poll-ms", "200",
-            .. extraArgs,
-        ]);
+    public Task<ServingServer> StartServerAsync(params string[] extraArgs) => ServingServer.StartAsync(ServerArguments(extraArgs));
+
+    /// <summary>
+    /// Starts the server with <paramref name="environment"/> as its only <c>FEATURESTORE_*</c> variables (secrets such
+    /// as read tokens and the TLS password have no flag), logging to <paramref name="log"/> too.
+    /// </summary>
+    public Task<ServingServer> StartServerAsync(IReadOnlyDictionary<string, string?> environment, ILoggerProvider? log, params string[] extraArgs) =>
+        ServingServer.StartAsync(FeatureStore.Server.Configuration.ServerArguments.Parse(ServerArguments(extraArgs), environment), log);
+
+    private string[] ServerArguments(string[] extraArgs) =>
+    [
+        "--repo", Folder, .. _storeArguments, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--registry-poll-ms", "200",
+        .. extraArgs,
+    ];
 
     public async ValueTask DisposeAsync()
     {

@@ -6,6 +6,7 @@ using FeatureStore.Server;
 using FeatureStore.Server.Configuration;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace FeatureStore.Tests.Server;
 
@@ -20,6 +21,7 @@ internal sealed class ServingServer : IAsyncDisposable
         App = app;
         Endpoints = app.Endpoints();
         Http = new HttpClient { BaseAddress = Endpoints.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Ui = new HttpClient { BaseAddress = Endpoints.UiAddress, Timeout = TimeSpan.FromSeconds(30) };
         Channel = GrpcChannel.ForAddress(Endpoints.GrpcAddress);
         Client = new FeatureStoreClient(Channel);
     }
@@ -30,13 +32,20 @@ internal sealed class ServingServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>A client of the catalog pages' port.</summary>
+    public HttpClient Ui { get; }
+
     public GrpcChannel Channel { get; }
 
     public FeatureStoreClient Client { get; }
 
-    public static async Task<ServingServer> StartAsync(string[] args)
+    public static Task<ServingServer> StartAsync(string[] args, ILoggerProvider? alsoLogTo = null) =>
+        StartAsync(ServerArguments.Parse(args), alsoLogTo);
+
+    /// <summary>Starts from options (e.g. parsed with a test's own environment variables), logging to <paramref name="alsoLogTo"/> too.</summary>
+    public static async Task<ServingServer> StartAsync(ServerOptions options, ILoggerProvider? alsoLogTo = null)
     {
-        var app = ServerHost.Build(args);
+        var app = ServerHost.Build(options, alsoLogTo);
         await app.StartAsync();
         return new ServingServer(app);
     }
@@ -59,6 +68,7 @@ internal sealed class ServingServer : IAsyncDisposable
         Client.Dispose();
         Channel.Dispose();
         Http.Dispose();
+        Ui.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }

@@ -21,7 +21,7 @@ public sealed class StartupErrorTests(RedisFixture redis)
         await using var repository = await ServingRepository.CreateAsync(redis.ConnectionString);
 
         var (code, _, error) = await RunAsync(
-            "--repo", repository.Folder, "--http-port", "0", "--grpc-port", "0", "--redis", "127.0.0.1:6379,password=Sup3rSecret,foo=bar");
+            "--repo", repository.Folder, "--http-port", "0", "--grpc-port", "0", "--ui-port", "0", "--redis", "127.0.0.1:6379,password=Sup3rSecret,foo=bar");
 
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", error);

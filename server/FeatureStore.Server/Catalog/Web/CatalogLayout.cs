@@ -2,11 +2,17 @@ using FeatureStore.Core.Catalog;
 
 namespace FeatureStore.Server.Catalog.Web;
 
-/// <summary>The frame around every catalog page: header with the search form (a plain GET, so it works without JavaScript), body, footer.</summary>
+/// <summary>
+/// The frame around every catalog page: header with the search form (a plain GET, so it works without JavaScript) and,
+/// when the catalog needs sign-in, a sign-out button; body; footer.
+/// </summary>
 internal static class CatalogLayout
 {
-    public static string Render(FeatureCatalog catalog, string title, string? query, Html body)
+    public static string Render(FeatureCatalog catalog, string title, string? query, Html body, bool signOut = false)
     {
+        var session = signOut
+            ? Html.Trusted("<form class=\"signout\" method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>")
+            : Html.Empty;
         var version = catalog.CurrentVersion;
         var project = string.IsNullOrEmpty(catalog.Project) ? Html.Empty : HtmlBuilder.Of($"<span class=\"project\">{catalog.Project}</span>");
         var footer = version is null
@@ -28,7 +34,7 @@ internal static class CatalogLayout
             <form class="search" method="get" action="/" role="search">
             <input type="search" name="q" value="{query ?? ""}" placeholder="Search features, views, owners, tags" aria-label="Search the catalog">
             <button type="submit">Search</button>
-            </form>
+            </form>{session}
             </div></header>
             <main class="wrap">
             {body}

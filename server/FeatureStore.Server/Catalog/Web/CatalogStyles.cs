@@ -17,6 +17,11 @@ internal static class CatalogStyles
         header nav { display:flex; gap:14px; }
         form.search { margin-left:auto; display:flex; gap:6px; }
         form.search input { width: 300px; padding:7px 10px; border:1px solid #c9ceda; border-radius:6px; font:inherit; }
+        form.signout button { padding:6px 10px; border:1px solid #c9ceda; border-radius:6px; background:#fff; color:var(--ink); font:inherit; cursor:pointer; }
+        form.login { display:flex; flex-direction:column; gap:8px; max-width:420px; background:#fff; border:1px solid var(--line); border-radius:8px; padding:18px; }
+        form.login input { padding:8px 10px; border:1px solid #c9ceda; border-radius:6px; font:inherit; }
+        form.login button { align-self:flex-start; padding:7px 14px; border:0; border-radius:6px; background:var(--accent); color:#fff; font:inherit; cursor:pointer; }
+        .refused { color:var(--warn); background:var(--warnbg); border-radius:6px; padding:8px 12px; max-width:420px; }
         form.search button, .button { padding:7px 14px; border:0; border-radius:6px; background:var(--accent); color:#fff; font:inherit; cursor:pointer; }
         main { padding: 22px 20px 28px; }
         h1 { font-size: 26px; margin: 4px 0 2px; } h2 { font-size: 18px; margin: 28px 0 10px; }

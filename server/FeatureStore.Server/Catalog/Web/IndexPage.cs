@@ -8,14 +8,14 @@ namespace FeatureStore.Server.Catalog.Web;
 /// </summary>
 internal static class IndexPage
 {
-    public static string Render(FeatureCatalog catalog, string? query, DateTimeOffset now)
+    public static string Render(FeatureCatalog catalog, string? query, DateTimeOffset now, bool signOut = false)
     {
         var q = query?.Trim() ?? "";
         var body = new HtmlBuilder();
         if (catalog.CurrentVersion is null)
         {
             body.Append($"<h1>Feature catalog</h1><p class=\"empty\">Nothing has been applied to the registry yet. Run <code>featurestore apply</code> in the feature repository, then reload this page.</p>");
-            return CatalogLayout.Render(catalog, "Catalog", q, body.ToHtml());
+            return CatalogLayout.Render(catalog, "Catalog", q, body.ToHtml(), signOut);
         }
 
         var views = catalog.ListFeatureViews(page: new PageRequest(PageRequest.MaxSize)).Items;
@@ -49,7 +49,7 @@ internal static class IndexPage
         body.Append($"{ServicesTable(services)}");
         body.Append($"<h2 id=\"sources\">Sources <span class=\"count\">{sources.Count}</span></h2>");
         body.Append($"{SourcesTable(sources)}");
-        return CatalogLayout.Render(catalog, q.Length == 0 ? "Catalog" : $"Search: {q}", q, body.ToHtml());
+        return CatalogLayout.Render(catalog, q.Length == 0 ? "Catalog" : $"Search: {q}", q, body.ToHtml(), signOut);
     }
 
     private static Html SearchResults(IReadOnlyList<SearchHit> hits)

@@ -8,7 +8,7 @@ internal static class VersionsPage
 {
     public const int PageSize = 20;
 
-    public static string Render(FeatureCatalog catalog, CatalogPage<RegistryVersion> page)
+    public static string Render(FeatureCatalog catalog, CatalogPage<RegistryVersion> page, bool signOut = false)
     {
         var body = new HtmlBuilder();
         body.Append($"<h1>Registry history</h1><p class=\"lead\">{page.TotalCount} version{(page.TotalCount == 1 ? "" : "s")}, newest first. Each apply that changed the definitions made one.</p>");
@@ -31,7 +31,7 @@ internal static class VersionsPage
         {
             body.Append($"<p><a class=\"button\" href=\"/versions?page_token={Uri.EscapeDataString(next)}\">Older versions</a></p>");
         }
-        return CatalogLayout.Render(catalog, "History", null, body.ToHtml());
+        return CatalogLayout.Render(catalog, "History", null, body.ToHtml(), signOut);
     }
 
     private static Html Changes(RegistryDiff diff)

@@ -9,7 +9,7 @@ namespace FeatureStore.Server.Catalog.Web;
 /// </summary>
 internal static class ViewPage
 {
-    public static string Render(FeatureCatalog catalog, FeatureViewDetail detail, DateTimeOffset now)
+    public static string Render(FeatureCatalog catalog, FeatureViewDetail detail, DateTimeOffset now, bool signOut = false)
     {
         var view = detail.View;
         var body = new HtmlBuilder();
@@ -36,7 +36,7 @@ internal static class ViewPage
         body.Append($"{Freshness(detail, now)}");
         body.Append($"<h2 id=\"lineage\">Lineage</h2>{Lineage(detail)}");
         body.Append($"<h2 id=\"schema\">Schema <span class=\"count\">{view.Features.Count} features</span></h2>{Schema(detail)}");
-        return CatalogLayout.Render(catalog, view.Name, null, body.ToHtml());
+        return CatalogLayout.Render(catalog, view.Name, null, body.ToHtml(), signOut);
     }
 
     /// <summary>The view's materialization schedule and its next run, or that it is materialized on demand only.</summary>
