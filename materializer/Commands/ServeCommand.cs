@@ -20,10 +20,10 @@ internal sealed class ServeCommand : ICliVerb
     {
         var secrets = ServerSettings.All
             .Where(setting => setting.Flag is null)
-            .Select(setting => $"[env {setting.Environment}] {setting.Help}");
+            .Select(setting => $"{setting.Key.Replace('_', ' ')} [env {setting.Environment}]");
         var command = new Command("serve",
             "Run the feature server: gRPC, the Feast-compatible HTTP API, health, metrics and the catalog (settings: defaults < settings file < environment < flags). "
-            + "Secrets: " + string.Join("; ", secrets));
+            + "Secrets come from the environment or the settings file only: " + string.Join(", ", secrets));
         // Secrets have no flag (a command line is visible to every user of the machine); a switch may stand alone.
         var flags = ServerSettings.All
             .Where(setting => setting.Flag is not null)
