@@ -10,6 +10,7 @@ using FeatureStore.Server.Health;
 using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Ingestion;
 using FeatureStore.Server.Metrics;
+using FeatureStore.Server.Quality;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -31,6 +32,7 @@ public static class ServerHost
         new AuthModule(),
         new HealthModule(),
         new ServingModule(),
+        new QualityModule(),
         new CatalogModule(),
         new MaterializationModule(),
         new IngestionModule(),

@@ -9,6 +9,12 @@ public sealed class QualityCatalog(IProfileStore profiles)
     public async Task<ViewQuality> GetAsync(string view, int history = FileProfileStore.DefaultHistoryLimit, CancellationToken cancellationToken = default)
     {
         var runs = await profiles.ListRunsAsync(view, history, cancellationToken).ConfigureAwait(false);
+        return Summarize(view, runs);
+    }
+
+    /// <summary>What <see cref="GetAsync"/> answers, from runs already read (newest first).</summary>
+    public static ViewQuality Summarize(string view, IReadOnlyList<ProfileRun> runs)
+    {
         var drift = new Dictionary<string, List<DriftPoint>>(StringComparer.Ordinal);
         foreach (var run in runs.Reverse())
         {
