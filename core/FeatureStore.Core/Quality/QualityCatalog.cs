@@ -30,11 +30,13 @@ public sealed class QualityCatalog(IProfileStore profiles)
                 }
             }
         }
+        var driftRun = runs.FirstOrDefault(r => r.Drift is not null);
         return new ViewQuality
         {
             View = view,
             LastRun = runs.FirstOrDefault(),
-            LatestDrift = runs.FirstOrDefault(r => r.Drift is not null)?.Drift,
+            LatestDrift = driftRun?.Drift,
+            LatestDriftAt = driftRun?.RanAt,
             DriftHistory = drift.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<DriftPoint>)kv.Value, StringComparer.Ordinal),
             NewestEvent = runs.Where(r => r.Outcome == RunOutcome.Written).Select(r => r.Profile.NewestEvent).Max(),
             RecordedRuns = runs.Count,

@@ -1,5 +1,6 @@
 using FeatureStore.Core.Catalog;
 using FeatureStore.Core.Errors;
+using FeatureStore.Core.Quality;
 using FeatureStore.Server.Errors;
 
 namespace FeatureStore.Server.Catalog.Web;
@@ -17,20 +18,27 @@ internal static class CatalogPageEndpoints
     {
         endpoints.MapGet("/", (HttpContext http, ICatalogSource source, TimeProvider clock) =>
             PageAsync(http, source, catalog => IndexPage.Render(catalog, http.Request.Query["q"].ToString(), clock.GetUtcNow())));
-        endpoints.MapGet("/views/{name}", (HttpContext http, ICatalogSource source, TimeProvider clock, string name) =>
-            PageAsync(http, source, catalog => ViewPage.Render(catalog, catalog.GetFeatureView(name), clock.GetUtcNow())));
+        endpoints.MapGet("/views/{name}", (HttpContext http, ICatalogSource source, QualityCatalog quality, TimeProvider clock, string name) =>
+            PageAsync(http, source, async catalog =>
+            {
+                var detail = catalog.GetFeatureView(name);
+                return ViewPage.Render(catalog, detail, await quality.GetAsync(detail.View.Name, cancellationToken: http.RequestAborted), clock.GetUtcNow());
+            }));
         endpoints.MapGet("/versions", (HttpContext http, ICatalogSource source) =>
             PageAsync(http, source, catalog => VersionsPage.Render(
                 catalog, catalog.ListVersions(new PageRequest(VersionsPage.PageSize, http.Request.Query["page_token"].ToString())))));
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render)
+    private static Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render) =>
+        PageAsync(http, source, catalog => Task.FromResult(render(catalog)));
+
+    private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, Task<string>> render)
     {
         FeatureCatalog? catalog = null;
         try
         {
             catalog = await source.GetCatalogAsync(http.RequestAborted);
-            return Results.Content(render(catalog), HtmlType);
+            return Results.Content(await render(catalog), HtmlType);
         }
         catch (Exception ex) when (ex is UserInputException or StoreUnavailableException)
         {
