@@ -11,6 +11,7 @@ using FeatureStore.Server.Hosting;
 using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Ingestion;
 using FeatureStore.Server.Metrics;
+using FeatureStore.Server.Quality;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
 using Microsoft.AspNetCore.Routing.Matching;
@@ -36,6 +37,7 @@ public static class ServerHost
         new AuthModule(),
         new HealthModule(),
         new ServingModule(),
+        new QualityModule(),
         new CatalogModule(),
         new MaterializationModule(),
         new IngestionModule(),

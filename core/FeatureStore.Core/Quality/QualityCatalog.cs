@@ -4,11 +4,17 @@ namespace FeatureStore.Core.Quality;
 /// The read side of the profile store for the catalog page, its API and metrics: one call per view gives the data
 /// they show (latest profile, last checks, drift, drift history, newest event).
 /// </summary>
-internal sealed class QualityCatalog(IProfileStore profiles)
+public sealed class QualityCatalog(IProfileStore profiles)
 {
     public async Task<ViewQuality> GetAsync(string view, int history = FileProfileStore.DefaultHistoryLimit, CancellationToken cancellationToken = default)
     {
         var runs = await profiles.ListRunsAsync(view, history, cancellationToken).ConfigureAwait(false);
+        return Summarize(view, runs);
+    }
+
+    /// <summary>What <see cref="GetAsync"/> answers, from runs already read (newest first).</summary>
+    public static ViewQuality Summarize(string view, IReadOnlyList<ProfileRun> runs)
+    {
         var drift = new Dictionary<string, List<DriftPoint>>(StringComparer.Ordinal);
         foreach (var run in runs.Reverse())
         {
@@ -24,11 +30,13 @@ internal sealed class QualityCatalog(IProfileStore profiles)
                 }
             }
         }
+        var driftRun = runs.FirstOrDefault(r => r.Drift is not null);
         return new ViewQuality
         {
             View = view,
             LastRun = runs.FirstOrDefault(),
-            LatestDrift = runs.FirstOrDefault(r => r.Drift is not null)?.Drift,
+            LatestDrift = driftRun?.Drift,
+            LatestDriftAt = driftRun?.RanAt,
             DriftHistory = drift.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<DriftPoint>)kv.Value, StringComparer.Ordinal),
             NewestEvent = runs.Where(r => r.Outcome == RunOutcome.Written).Select(r => r.Profile.NewestEvent).Max(),
             RecordedRuns = runs.Count,

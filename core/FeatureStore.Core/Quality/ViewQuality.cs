@@ -15,6 +15,9 @@ public sealed record ViewQuality
     /// <summary>The newest run's drift report, or of the newest run that had one (null without a reference).</summary>
     public DriftReport? LatestDrift { get; init; }
 
+    /// <summary>When the run that measured <see cref="LatestDrift"/> ran.</summary>
+    public DateTimeOffset? LatestDriftAt { get; init; }
+
     /// <summary>Per feature, its drift score (PSI or JS distance) in each recorded run that measured it, oldest first.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<DriftPoint>> DriftHistory { get; init; } =
         new Dictionary<string, IReadOnlyList<DriftPoint>>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using FeatureStore.Core.Catalog;
+using FeatureStore.Core.Quality;
 using Google.Protobuf;
 
 namespace FeatureStore.Server.Catalog;
@@ -8,7 +9,7 @@ namespace FeatureStore.Server.Catalog;
 /// <see cref="ICatalogSource"/>, at the clock's time. Domain errors propagate: the gRPC interceptor and the HTTP
 /// error middleware answer them.
 /// </summary>
-internal sealed class CatalogApi(ICatalogSource source, TimeProvider clock)
+internal sealed class CatalogApi(ICatalogSource source, QualityCatalog quality, TimeProvider clock)
 {
     public async Task<TResponse> AnswerAsync<TRequest, TResponse>(
         CatalogOperation<TRequest, TResponse> operation, TRequest request, CancellationToken cancellationToken)
@@ -16,6 +17,6 @@ internal sealed class CatalogApi(ICatalogSource source, TimeProvider clock)
         where TResponse : IMessage<TResponse>
     {
         FeatureCatalog catalog = await source.GetCatalogAsync(cancellationToken).ConfigureAwait(false);
-        return operation.Answer(catalog, request, clock.GetUtcNow());
+        return await operation.AnswerAsync(new CatalogContext(catalog, clock.GetUtcNow(), quality), request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class CatalogGrpcService(CatalogApi api) : Protos.V1.Catalog.Cat
     public override Task<CatalogFeatureView> GetFeatureView(GetFeatureViewRequest request, ServerCallContext context) =>
         api.AnswerAsync(CatalogOperations.GetFeatureView, request, context.CancellationToken);
 
+    public override Task<CatalogFeatureViewProfile> GetFeatureViewProfile(GetFeatureViewProfileRequest request, ServerCallContext context) =>
+        api.AnswerAsync(CatalogOperations.GetFeatureViewProfile, request, context.CancellationToken);
+
     public override Task<ListFeatureServicesResponse> ListFeatureServices(ListFeatureServicesRequest request, ServerCallContext context) =>
         api.AnswerAsync(CatalogOperations.ListFeatureServices, request, context.CancellationToken);
 

@@ -24,6 +24,6 @@ internal static class CatalogJsonEndpoints
                 Results.Text(Formatter.Format(await operation.AnswerAsync(catalog, http)), "application/json; charset=utf-8"));
         }
         api.MapGet("/{**rest}", IResult (string rest) => throw new NotFoundException(
-            $"No catalog resource at '/api/catalog/{rest}'. Try entities, feature-views, feature-services, sources, search?q=, versions."));
+            $"No catalog resource at '/api/catalog/{rest}'. Try entities, feature-views, feature-views/{{name}}/profile, feature-services, sources, search?q=, versions."));
     }
 }

@@ -36,9 +36,18 @@ internal static class CatalogOperations
     public static readonly CatalogOperation<ListVersionsRequest, ListVersionsResponse> ListVersions = new("/versions",
         (catalog, r, _) => Page(new ListVersionsResponse(), catalog, catalog.ListVersions(new PageRequest(r.PageSize, r.PageToken)), ToProto));
 
+    /// <summary>The view must be in the served registry version (else NOT_FOUND); its quality comes from the profile store.</summary>
+    public static readonly CatalogOperation<GetFeatureViewProfileRequest, CatalogFeatureViewProfile> GetFeatureViewProfile = new("/feature-views/{name}/profile",
+        async (context, r, cancellationToken) =>
+        {
+            var view = context.Catalog.GetFeatureView(r.Name).View;
+            var quality = await context.Quality.GetAsync(view.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return CatalogProfileMapper.ToProto(quality, context.Catalog.CurrentVersion?.Number ?? 0, context.Now);
+        });
+
     /// <summary>Every operation, for the JSON API's routes.</summary>
     public static readonly IReadOnlyList<ICatalogOperation> All =
-        [ListEntities, GetEntity, ListFeatureViews, GetFeatureView, ListFeatureServices, GetFeatureService, ListSources, SearchFeatures, ListVersions];
+        [ListEntities, GetEntity, ListFeatureViews, GetFeatureView, GetFeatureViewProfile, ListFeatureServices, GetFeatureService, ListSources, SearchFeatures, ListVersions];
 
     private static CatalogFilter Filter(IEnumerable<string> tags, string owner, string entity) => CatalogFilter.Parse(tags, owner, entity);
 

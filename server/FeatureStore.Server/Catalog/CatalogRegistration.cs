@@ -1,3 +1,4 @@
+using FeatureStore.Core.Quality;
 using FeatureStore.Server.Auth;
 using FeatureStore.Server.Catalog.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,13 +16,15 @@ public static class CatalogRegistration
 {
     /// <summary>
     /// Registers the catalog. It reads the registry through <see cref="ICatalogSource"/>; unless the host registered
-    /// its own, one over the <see cref="Core.Registry.IRegistry"/> in the container is used.
+    /// its own, one over the <see cref="Core.Registry.IRegistry"/> in the container is used. Views' quality is read
+    /// through <see cref="QualityCatalog"/> from the <see cref="IProfileStore"/> the host registers.
     /// </summary>
     public static IServiceCollection AddCatalog(this IServiceCollection services)
     {
         services.AddGrpc();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICatalogSource, RegistryCatalogSource>();
+        services.TryAddSingleton<QualityCatalog>();
         services.TryAddSingleton<CatalogApi>();
         return services;
     }

@@ -3,6 +3,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 using FeatureStore.Core.Registry;
 using FeatureStore.DuckDb;
 using FeatureStore.Server.Configuration;
@@ -14,7 +15,8 @@ namespace FeatureStore.Server.Materialization;
 /// <summary>
 /// Materialization in the server: Feast's <c>POST /materialize</c> and <c>POST /materialize-incremental</c> on the
 /// HTTP port (write endpoints, loopback clients only for now), per-view materialization metrics, and with
-/// <c>--materialize-on-schedule</c> the scheduled runs of <c>featurestore worker</c>.
+/// <c>--materialize-on-schedule</c> the scheduled runs of <c>featurestore worker</c>. Every run passes the views'
+/// checks first (<see cref="QualityGate"/>, registered by the quality module).
 /// </summary>
 internal sealed class MaterializationModule : IServerModule
 {
@@ -24,7 +26,9 @@ internal sealed class MaterializationModule : IServerModule
         services.TryAddSingleton<IOfflineStore>(sp => new DuckDbOfflineStore(logger: sp.GetRequiredService<ILogger<DuckDbOfflineStore>>()));
         services.AddSingleton(sp => new MaterializationEngine(
             sp.GetRequiredService<IOnlineStore>(), sp.GetRequiredService<IOfflineStore>(), sp.GetRequiredService<IRegistry>(),
-            sp.GetRequiredService<ILogger<MaterializationEngine>>(), new MaterializationOptions(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ILogger<MaterializationEngine>>(), new MaterializationOptions(), sp.GetRequiredService<TimeProvider>(),
+            // The same gate as the command line: a failing error check writes nothing of that view.
+            sp.GetRequiredService<QualityGate>()));
         services.AddSingleton<MaterializationMetrics>();
         services.AddSingleton<ServerMaterialization>();
         services.AddHostedService(sp => sp.GetRequiredService<ServerMaterialization>());

@@ -5,7 +5,8 @@ namespace FeatureStore.Server.Materialization;
 /// <summary>
 /// Feast's <c>POST /materialize</c> and <c>POST /materialize-incremental</c>: synchronous by default (200 with the
 /// per-view summaries); with <c>?async=true</c>, 202 <c>{"status": "accepted", "feature_views": [...]}</c> once the
-/// run passed its checks, the rest in the background. A view another run is materializing is a 409 naming it.
+/// run passed its checks, the rest in the background. A view another run is materializing is a 409 naming it. A
+/// synchronous run in which a failing error check kept a view from being written answers 422 with the summaries.
 /// </summary>
 internal static class MaterializeEndpoints
 {

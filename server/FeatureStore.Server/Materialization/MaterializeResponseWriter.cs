@@ -1,21 +1,26 @@
 using System.Globalization;
 using System.Text.Json;
+using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
+using FeatureStore.Core.Quality;
 
 namespace FeatureStore.Server.Materialization;
 
 /// <summary>
 /// The answers of the materialize endpoints: 200 <c>{"status": "completed", "feature_views": [summary...]}</c> with
-/// one summary per view (window, rows, written, already_current, durations, watermark, or why it was skipped), and
+/// one summary per view (window, rows, written, already_current, durations, watermark, or why it was skipped; whether
+/// a failing error check blocked it, and every check's result), 422 with <c>"status": "checks_failed"</c> and the same
+/// summaries when a check blocked a view (the other views were written), and
 /// 202 <c>{"status": "accepted", "feature_views": [names...]}</c> for a run going on in the background.
 /// </summary>
 internal static class MaterializeResponseWriter
 {
     public static async Task WriteCompletedAsync(HttpContext context, IReadOnlyList<ViewMaterializationSummary> summaries)
     {
-        await WriteAsync(context, StatusCodes.Status200OK, json =>
+        var blocked = summaries.Any(s => s.Blocked);
+        await WriteAsync(context, blocked ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK, json =>
         {
-            json.WriteString("status", "completed");
+            json.WriteString("status", blocked ? "checks_failed" : "completed");
             json.WriteStartArray("feature_views");
             foreach (var summary in summaries)
             {
@@ -37,6 +42,8 @@ internal static class MaterializeResponseWriter
                 {
                     json.WriteNull("skipped");
                 }
+                json.WriteBoolean("blocked", summary.Blocked);
+                WriteChecks(json, summary.Checks);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -66,6 +73,36 @@ internal static class MaterializeResponseWriter
             json.WriteEndObject();
         }
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    private static void WriteChecks(Utf8JsonWriter json, IReadOnlyList<CheckResult> checks)
+    {
+        json.WriteStartArray("checks");
+        foreach (var check in checks)
+        {
+            json.WriteStartObject();
+            if (check.Feature is { } feature)
+            {
+                json.WriteString("feature", feature);
+            }
+            else
+            {
+                json.WriteNull("feature");
+            }
+            json.WriteString("check", check.Check);
+            json.WriteString("severity", check.Severity == CheckSeverity.Error ? "error" : "warn");
+            json.WriteBoolean("passed", check.Passed);
+            json.WriteString("observed", check.Observed);
+            json.WriteNumber("rows", check.Rows);
+            json.WriteStartArray("example_keys");
+            foreach (var key in check.ExampleKeys)
+            {
+                json.WriteStringValue(key);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteTime(Utf8JsonWriter json, string name, DateTimeOffset? time)

@@ -81,7 +81,8 @@ internal sealed class ServerMaterialization(
         {
             var summaries = await engine.RunAsync(request, tracker, _stopping.Token);
             logger.LogInformation("Background materialization finished: {Views}.",
-                string.Join("; ", summaries.Select(s => s.SkippedReason is null ? $"{s.View} {s.RowsSelected} rows" : $"{s.View} skipped")));
+                string.Join("; ", summaries.Select(s => s.Blocked ? $"{s.View} not written (an error check failed)"
+                    : s.SkippedReason is null ? $"{s.View} {s.RowsSelected} rows" : $"{s.View} skipped")));
         }
         catch (Exception ex) when (tracker.Started.IsCompleted)
         {

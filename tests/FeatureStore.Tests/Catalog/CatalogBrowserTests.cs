@@ -24,7 +24,7 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
     ];
 
     [Fact]
-    public async Task Person_searches_conv_opens_driver_hourly_stats_and_sees_schema_and_lineage()
+    public async Task Person_searches_conv_opens_driver_hourly_stats_and_sees_schema_lineage_and_svg_histograms()
     {
         await using var browser = await ChromiumAsync();
         var page = await browser.NewPageAsync();
@@ -62,9 +62,22 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
         Assert.Contains("driver_activity_v1", await lineage.Locator(".node.services").InnerTextAsync());
         Assert.Contains("materialized 3 h ago", await page.Locator("#freshness").InnerTextAsync());
 
+        // The quality section: one inline SVG histogram per numeric feature, drawn by the browser, and a drift sparkline.
+        var histograms = page.Locator("table.profile svg.histogram");
+        Assert.Equal(3, await histograms.CountAsync());
+        var box = await histograms.First.BoundingBoxAsync();
+        Assert.True(box is { Width: 160, Height: 40 }, $"the histogram should be drawn 160x40, not {box?.Width}x{box?.Height}");
+        Assert.True(await page.Locator("#profile-conv_rate svg.histogram rect").CountAsync() == 20, "20 bins per histogram");
+        Assert.True(await page.Locator("#profile-conv_rate svg.sparkline polyline").IsVisibleAsync(), "the drift sparkline is drawn");
+        Assert.Contains("avg_daily_trips max_null_fraction", await page.Locator("#checks .badge.check.warn").InnerTextAsync());
+        var qualityShot = Path.Combine(AppContext.BaseDirectory, "TestResults", "catalog-quality.png");
+        await page.Locator("table.profile").ScreenshotAsync(new LocatorScreenshotOptions { Path = qualityShot });
+        Assert.True(new FileInfo(qualityShot).Length > 2_000, $"the screenshot {qualityShot} should hold the drawn histograms");
+
         var viewShot = await SaveScreenshotAsync(page, "catalog.png");
         output.WriteLine($"Screenshot of the search results: {searchShot}");
         output.WriteLine($"Screenshot of the feature view page: {viewShot}");
+        output.WriteLine($"Screenshot of the view's quality section (SVG histograms): {qualityShot}");
     }
 
     /// <summary>

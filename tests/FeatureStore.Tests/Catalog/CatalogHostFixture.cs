@@ -1,5 +1,8 @@
 using FeatureStore.DuckDb;
+using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Offline;
+using FeatureStore.Core.Quality;
 using FeatureStore.Core.Registry;
 using FeatureStore.Server;
 using FeatureStore.Server.Configuration;
@@ -16,7 +19,7 @@ namespace FeatureStore.Tests.Catalog;
 /// through the file registry (version 2 changes <c>customer_profile</c>'s description), with materialization state
 /// for both views (<c>driver_hourly_stats</c> 3 h old, <c>customer_profile</c> 3 d old, past its 2 d TTL), served by
 /// the real server host on loopback ports chosen by the OS, except the catalog pages', which are on the default UI
-/// port when it is free.
+/// port when it is free. <c>driver_hourly_stats</c> has three recorded profile runs.
 /// </summary>
 public sealed class CatalogHostFixture : IAsyncLifetime
 {
@@ -72,6 +75,8 @@ public sealed class CatalogHostFixture : IAsyncLifetime
         await registry.RecordMaterializationAsync(new ViewMaterializationState(
             "customer_profile", old, old.AddMinutes(1), old.AddDays(-2), old, 10, TimeSpan.FromSeconds(1)));
 
+        await RecordProfilesAsync(second.Definitions, registry.Folder);
+
         _app = await StartServerAsync();
         var endpoints = _app.Endpoints();
         HttpAddress = endpoints.HttpAddress;
@@ -113,6 +118,44 @@ public sealed class CatalogHostFixture : IAsyncLifetime
         UiPort = uiPort,
         RedisConnectionString = _redis.ConnectionString,
     };
+
+    /// <summary>
+    /// Three recorded runs of <c>driver_hourly_stats</c>, profiled by DuckDB over the sample data (windows ending 2 h ago,
+    /// 1 h ago and now), each with its drift against the day before and a passing and a warning check, so the view page
+    /// has histograms, badges and a drift sparkline to show.
+    /// </summary>
+    private async Task RecordProfilesAsync(DefinitionSet definitions, string registryFolder)
+    {
+        var view = definitions.FeatureViews.Single(v => v.Name == QualityView);
+        var profiler = new DuckDbFeatureProfiler();
+        var profiles = new FileProfileStore(registryFolder);
+        var reference = await profiler.ProfileLatestRowsAsync(
+            new LatestRowsRequest(definitions, view, RepositoryFolder, StartedAt.AddDays(-3), StartedAt.AddDays(-1)), []);
+        foreach (var hoursAgo in new[] { 2, 1, 0 })
+        {
+            var end = StartedAt.AddHours(-hoursAgo);
+            var current = await profiler.ProfileLatestRowsAsync(new LatestRowsRequest(definitions, view, RepositoryFolder, end.AddHours(-6), end), []);
+            await profiles.RecordRunAsync(new ProfileRun
+            {
+                View = QualityView,
+                RanAt = end,
+                Start = end.AddHours(-6),
+                End = end,
+                RegistryVersion = 2,
+                Outcome = RunOutcome.Written,
+                Profile = current.Profile,
+                Checks =
+                [
+                    new CheckResult { View = QualityView, Feature = "conv_rate", Check = "max", Severity = CheckSeverity.Error, Passed = true, Observed = "max 0.98 <= 1" },
+                    new CheckResult { View = QualityView, Feature = "avg_daily_trips", Check = "max_null_fraction", Severity = CheckSeverity.Warn, Passed = false, Observed = "null fraction 0.2 > 0.01", Rows = 1, ExampleKeys = ["driver_id=1003"] },
+                ],
+                Drift = DriftCalculator.Compare(reference.Profile, current.Profile, DriftThresholds.Default),
+            });
+        }
+    }
+
+    /// <summary>The view with recorded profile runs.</summary>
+    public const string QualityView = "driver_hourly_stats";
 
     public async Task DisposeAsync()
     {

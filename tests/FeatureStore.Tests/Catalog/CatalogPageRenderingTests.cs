@@ -1,4 +1,5 @@
 using FeatureStore.Core.Catalog;
+using FeatureStore.Core.Quality;
 using FeatureStore.Core.Registry;
 using FeatureStore.Server.Catalog.Web;
 using static FeatureStore.Tests.Catalog.CatalogTestData;
@@ -9,6 +10,8 @@ namespace FeatureStore.Tests.Catalog;
 public sealed class CatalogPageRenderingTests
 {
     private static readonly DateTimeOffset Watermark = T0;
+
+    private static ViewQuality NoRuns(string view) => new() { View = view };
 
     private static FeatureCatalog WithState(DateTimeOffset watermark) =>
         CatalogOf(Rides(), new ViewMaterializationState("driver_hourly_stats", watermark, watermark.AddMinutes(2), watermark.AddHours(-1), watermark, 4321, TimeSpan.FromSeconds(2)));
@@ -28,7 +31,7 @@ public sealed class CatalogPageRenderingTests
         {
             IndexPage.Render(catalog, null, T0),
             IndexPage.Render(catalog, "<script>", T0),
-            ViewPage.Render(catalog, catalog.GetFeatureView("conv"), T0),
+            ViewPage.Render(catalog, catalog.GetFeatureView("conv"), NoRuns("conv"), T0),
         };
 
         foreach (var html in pages)
@@ -44,7 +47,7 @@ public sealed class CatalogPageRenderingTests
     [Fact]
     public void Fresh_view_shows_its_age_without_highlight()
     {
-        var html = ViewPage.Render(WithState(Watermark), WithState(Watermark).GetFeatureView("driver_hourly_stats"), Watermark.AddHours(3));
+        var html = ViewPage.Render(WithState(Watermark), WithState(Watermark).GetFeatureView("driver_hourly_stats"), NoRuns("driver_hourly_stats"), Watermark.AddHours(3));
 
         Assert.Contains("<span class=\"badge fresh\">materialized 3 h ago</span>", html);
         Assert.Contains("class=\"panel freshness\"", html);
@@ -56,7 +59,7 @@ public sealed class CatalogPageRenderingTests
     {
         var catalog = WithState(Watermark);
 
-        var html = ViewPage.Render(catalog, catalog.GetFeatureView("driver_hourly_stats"), Watermark.AddDays(3));
+        var html = ViewPage.Render(catalog, catalog.GetFeatureView("driver_hourly_stats"), NoRuns("driver_hourly_stats"), Watermark.AddDays(3));
 
         Assert.Contains("class=\"panel freshness is-stale\"", html);
         Assert.Contains("<span class=\"badge stale\">materialized 3 d ago</span>", html);
@@ -80,7 +83,7 @@ public sealed class CatalogPageRenderingTests
     {
         var catalog = CatalogOf(Rides());
 
-        var html = ViewPage.Render(catalog, catalog.GetFeatureView("driver_hourly_stats"), T0);
+        var html = ViewPage.Render(catalog, catalog.GetFeatureView("driver_hourly_stats"), NoRuns("driver_hourly_stats"), T0);
 
         Assert.Contains("<span class=\"name\">driver_stats_source</span>", html);
         Assert.Contains("<code>data/driver_stats.parquet</code>", html);

@@ -1,5 +1,6 @@
 using FeatureStore.Core.Catalog;
 using FeatureStore.Core.Errors;
+using FeatureStore.Core.Quality;
 using FeatureStore.Server.Auth;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
@@ -23,8 +24,13 @@ internal static class CatalogPageEndpoints
         var pages = endpoints.MapGroup("").OnUiPort().RequireBrowserReadAccess().WithMetadata(CatalogErrorPage.Instance);
         pages.MapGet("/", (HttpContext http, ICatalogSource source, TimeProvider clock, BrowserSessions sessions) =>
             PageAsync(http, source, catalog => IndexPage.Render(catalog, http.Request.Query["q"].ToString(), clock.GetUtcNow(), sessions.Required)));
-        pages.MapGet("/views/{name}", (HttpContext http, ICatalogSource source, TimeProvider clock, BrowserSessions sessions, string name) =>
-            PageAsync(http, source, catalog => ViewPage.Render(catalog, catalog.GetFeatureView(name), clock.GetUtcNow(), sessions.Required)));
+        pages.MapGet("/views/{name}", (HttpContext http, ICatalogSource source, QualityCatalog quality, TimeProvider clock, BrowserSessions sessions, string name) =>
+            PageAsync(http, source, async catalog =>
+            {
+                var detail = catalog.GetFeatureView(name);
+                var viewQuality = await quality.GetAsync(detail.View.Name, cancellationToken: http.RequestAborted);
+                return ViewPage.Render(catalog, detail, viewQuality, clock.GetUtcNow(), sessions.Required);
+            }));
         pages.MapGet("/versions", (HttpContext http, ICatalogSource source, BrowserSessions sessions) =>
             PageAsync(http, source, catalog => VersionsPage.Render(
                 catalog, catalog.ListVersions(new PageRequest(VersionsPage.PageSize, http.Request.Query["page_token"].ToString())), sessions.Required)));
@@ -76,13 +82,16 @@ internal static class CatalogPageEndpoints
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render)
+    private static Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, string> render) =>
+        PageAsync(http, source, catalog => Task.FromResult(render(catalog)));
+
+    private static async Task<IResult> PageAsync(HttpContext http, ICatalogSource source, Func<FeatureCatalog, Task<string>> render)
     {
         FeatureCatalog? catalog = null;
         try
         {
             catalog = await source.GetCatalogAsync(http.RequestAborted);
-            return Results.Content(render(catalog), HtmlType);
+            return Results.Content(await render(catalog), HtmlType);
         }
         catch (Exception ex) when (ex is UserInputException or StoreUnavailableException)
         {

@@ -56,6 +56,14 @@ internal static class CatalogStyles
         article.version h3 { margin:0 0 6px; font-size:16px; }
         ul.changes { list-style:none; margin:0; padding:0; } ul.changes li { padding:4px 0; border-top:1px solid var(--line); } ul.changes li:first-child { border-top:0; }
         table.fields { width:auto; min-width:50%; margin:6px 0 4px; font-size:13px; } table.fields td, table.fields th { padding:4px 10px; }
+        .check.pass { background:var(--okbg); color:var(--ok); } .check.warn { background:#fff4d6; color:#8a5a00; } .check.fail { background:#fde2e2; color:#a11b1b; font-weight:600; }
+        .badge.ok { background:var(--okbg); color:var(--ok); } .badge.warning { background:#fff4d6; color:#8a5a00; } .badge.drift { background:#fde2e2; color:#a11b1b; font-weight:600; } .badge.not-compared { background:var(--chip); color:var(--muted); }
+        .panel.is-blocked { border-color:#f0a3a3; background:#fff6f6; }
+        .checks { margin-top:8px; display:flex; flex-wrap:wrap; gap:4px; } ul.failures { margin:8px 0 0; padding-left:18px; }
+        table.profile { margin-top:12px; } table.profile td { vertical-align:middle; } .range { font-size:11px; }
+        svg.chart { display:block; overflow:visible; } svg.chart rect { fill:#6f8fd8; } svg.chart rect:hover { fill:var(--accent); } svg.chart line.axis { stroke:var(--line); }
+        svg.sparkline polyline { fill:none; stroke:var(--accent); stroke-width:1.5; } svg.sparkline line.threshold { stroke:#d97777; stroke-dasharray:3 3; }
+        svg.sparkline circle.ok { fill:var(--ok); } svg.sparkline circle.warning { fill:#c58a00; } svg.sparkline circle.drift { fill:#a11b1b; } svg.sparkline circle.not-compared { fill:var(--muted); }
         footer { color:var(--muted); font-size:12px; padding-top:4px; padding-bottom:24px; }
         """;
 }

@@ -1,15 +1,17 @@
 using FeatureStore.Core.Catalog;
+using FeatureStore.Core.Quality;
 using FeatureStore.Core.Scheduling;
 
 namespace FeatureStore.Server.Catalog.Web;
 
 /// <summary>
 /// <c>GET /views/{name}</c>: one feature view — facts (owner, entities and join keys, TTL, online, tags, last change),
-/// freshness as an age highlighted past the TTL, lineage source → view → services, and the schema.
+/// freshness as an age highlighted past the TTL, quality from the recorded runs (<see cref="QualitySection"/>),
+/// lineage source → view → services, and the schema.
 /// </summary>
 internal static class ViewPage
 {
-    public static string Render(FeatureCatalog catalog, FeatureViewDetail detail, DateTimeOffset now, bool signOut = false)
+    public static string Render(FeatureCatalog catalog, FeatureViewDetail detail, ViewQuality quality, DateTimeOffset now, bool signOut = false)
     {
         var view = detail.View;
         var body = new HtmlBuilder();
@@ -34,6 +36,7 @@ internal static class ViewPage
             </dl>
             """);
         body.Append($"{Freshness(detail, now)}");
+        body.Append($"{QualitySection.Render(view, quality)}");
         body.Append($"<h2 id=\"lineage\">Lineage</h2>{Lineage(detail)}");
         body.Append($"<h2 id=\"schema\">Schema <span class=\"count\">{view.Features.Count} features</span></h2>{Schema(detail)}");
         return CatalogLayout.Render(catalog, view.Name, null, body.ToHtml(), signOut);
