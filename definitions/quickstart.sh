@@ -63,11 +63,34 @@ http_ok() { # http_ok PORT PATH: true on a 200 answer
   fi
 }
 
+# The endpoint of a Redis connection setting as host:port only: FEATURESTORE_REDIS may be a redis:// URL with
+# user:password@ or a StackExchange.Redis string with password=, and a password is never printed.
+redis_endpoint() {
+  local value="$1"
+  case "$value" in
+    redis://* | rediss://*)
+      value="${value#*://}"
+      value="${value##*@}"
+      value="${value%%/*}"
+      value="${value%%\?*}"
+      ;;
+    *)
+      # The endpoints are the parts without '='; options (password=...) are never printed.
+      local part endpoints="" IFS=,
+      for part in $value; do
+        case "$part" in *=*) ;; *) endpoints="${endpoints:+$endpoints,}${part// /}" ;; esac
+      done
+      value="$endpoints"
+      ;;
+  esac
+  printf '%s' "$value"
+}
+
 command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK (dotnet) is not on PATH"
 
 # --- 1. Online store ---------------------------------------------------------------------------------------------
 if [ -n "${FEATURESTORE_REDIS:-}" ]; then
-  say "online store: Redis from FEATURESTORE_REDIS ($FEATURESTORE_REDIS)"
+  say "online store: Redis from FEATURESTORE_REDIS ($(redis_endpoint "$FEATURESTORE_REDIS"))"
 else
   say "online store: embedded (Garnet in-process), data in definitions/.featurestore/online"
 fi

@@ -90,6 +90,10 @@ internal sealed class TrainingSetCommand : ICliVerb
                 $"{result.Columns.Count.ToString(CultureInfo.InvariantCulture)} columns ({references.Count.ToString(CultureInfo.InvariantCulture)} features) " +
                 $"in {seconds} s from registry version {current.Number.ToString(CultureInfo.InvariantCulture)} ({current.ShortHash()})");
             await context.Output.WriteLineAsync($"columns: {string.Join(", ", result.Columns)}");
+            foreach (var (view, skipped) in result.Lineage.SkippedSourceRows.Where(v => v.Value.Total > 0))
+            {
+                await context.Output.WriteLineAsync($"{view}: {skipped.Describe()}; no entity row can get their values");
+            }
             return CliApplication.Success;
         });
         return command;

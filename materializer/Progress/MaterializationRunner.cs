@@ -95,7 +95,7 @@ internal static class MaterializationRunner
         {
             var failed = s.Checks.Count(c => c.Blocks);
             return string.Create(CultureInfo.InvariantCulture,
-                $"{s.View}: NOT WRITTEN, {failed} error check{(failed == 1 ? "" : "s")} failed on {s.RowsSelected:N0} rows for {window}; watermark stays {(s.Watermark is { } kept ? Time(kept) : "-")}");
+                $"{s.View}: NOT WRITTEN, {failed} error check{(failed == 1 ? "" : "s")} failed on {s.RowsSelected:N0} rows for {window}; watermark stays {(s.Watermark is { } kept ? Time(kept) : "-")}{Skipped(s)}");
         }
         var profile = s.ProfileTime > TimeSpan.Zero
             ? string.Create(CultureInfo.InvariantCulture, $", profile and checks {s.ProfileTime.TotalSeconds:0.00} s")
@@ -104,8 +104,10 @@ internal static class MaterializationRunner
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} already current in Redis) " +
             $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s{profile}; {s.RowsPerSecond:N0} rows/s); " +
-            $"watermark {(s.Watermark is { } w ? Time(w) : "-")}{checks}");
+            $"watermark {(s.Watermark is { } w ? Time(w) : "-")}{checks}{Skipped(s)}");
     }
+
+    private static string Skipped(ViewMaterializationSummary s) => s.Skipped.Total > 0 ? $"; {s.Skipped.Describe()}" : "";
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture);
 }

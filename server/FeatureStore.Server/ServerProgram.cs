@@ -56,6 +56,7 @@ public static partial class ServerProgram
         var (message, code) = exception switch
         {
             UserInputException e => (e.Message, UserError),
+            FeatureStore.Core.Registry.RegistryDamagedException e => (e.Message, UserError),
             OptionsValidationException e => (string.Join(" ", e.Failures), UserError),
             _ => ($"the server failed to start: {exception.Message}", Failure),
         };

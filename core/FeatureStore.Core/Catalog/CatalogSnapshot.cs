@@ -13,6 +13,12 @@ public sealed record CatalogSnapshot(
 {
     public static CatalogSnapshot Empty { get; } = new(null, [], []);
 
+    /// <summary>
+    /// Why the registry cannot be read right now, while a server keeps showing <see cref="Current"/>, the last good
+    /// version; null when it reads fine.
+    /// </summary>
+    public string? RegistryProblem { get; init; }
+
     /// <summary>Reads one consistent snapshot from a registry.</summary>
     public static async Task<CatalogSnapshot> ReadAsync(IRegistry registry, CancellationToken cancellationToken = default)
     {

@@ -35,6 +35,9 @@ public sealed class FeatureCatalog
     /// <summary>The registry version the catalog shows, or null when nothing was applied yet.</summary>
     public RegistryVersion? CurrentVersion => _snapshot.Current;
 
+    /// <summary>See <see cref="CatalogSnapshot.RegistryProblem"/>.</summary>
+    public string? RegistryProblem => _snapshot.RegistryProblem;
+
     public string Project => _definitions.Project;
 
     public CatalogPage<EntityEntry> ListEntities(CatalogFilter? filter = null, PageRequest? page = null)

@@ -298,6 +298,7 @@ public sealed class MaterializationEngine
         IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
     {
         await _quality!.RecordAsync(verdict, RunOutcome.Blocked, plan.JudgedAt ?? _time.GetUtcNow(), request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+        var skipped = await plan.Scan!.CountSkippedAsync(cancellationToken).ConfigureAwait(false);
         progress?.Report(new MaterializationProgress(plan.View.Name, index, count, MaterializationPhase.Done, 0, 0, plan.JudgeTime));
         return new ViewMaterializationSummary(
             plan.View.Name, plan.Start, plan.End, verdict.Selection.Profile.RowCount, 0, plan.JudgeTime, plan.State?.Watermark,
@@ -305,6 +306,7 @@ public sealed class MaterializationEngine
         {
             Blocked = true,
             Checks = verdict.Checks,
+            Skipped = skipped,
             ProfileTime = verdict.Selection.ProfileTime,
         };
     }
@@ -358,6 +360,7 @@ public sealed class MaterializationEngine
             }
         }
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var skipped = await scan.CountSkippedAsync(cancellationToken).ConfigureAwait(false);
         clock.Stop();
         var duration = clock.Elapsed + plan.JudgeTime;
         if (plan.Verdict is { } judged)
@@ -382,7 +385,12 @@ public sealed class MaterializationEngine
         {
             Checks = plan.Verdict?.Checks ?? [],
             ProfileTime = plan.Verdict?.Selection.ProfileTime ?? TimeSpan.Zero,
+            Skipped = skipped,
         };
+        if (skipped.Total > 0)
+        {
+            _logger.LogWarning("{View}: {Skipped}; such rows are never served.", view.Name, skipped.Describe());
+        }
         _logger.LogInformation(
             "Materialized {View}: {Rows} rows selected ({SelectionMs} ms selecting before the first row), {Written} written, in {DurationMs} ms ({RowsPerSecond:0} rows/s); watermark {Watermark}",
             view.Name, rows, (long)selectionTime.TotalMilliseconds, writer.RowsWritten, (long)duration.TotalMilliseconds, summary.RowsPerSecond, watermark.ToString("O"));

@@ -25,6 +25,9 @@ public sealed record ViewMaterializationSummary(
     /// <summary>Every check's result (empty when the run did not check, or the view has no checks).</summary>
     public IReadOnlyList<Quality.CheckResult> Checks { get; init; } = [];
 
+    /// <summary>Source rows left out because their event timestamp or a join key is NULL.</summary>
+    public Offline.SkippedRows Skipped { get; init; } = Offline.SkippedRows.None;
+
     /// <summary>Time spent profiling and checking the selected rows (part of <see cref="Duration"/>).</summary>
     public TimeSpan ProfileTime { get; init; }
 

@@ -27,6 +27,13 @@ public interface ILatestRowScan : IAsyncDisposable
     /// <summary>Advances to the next row (starting the scan on the first call); false at the end.</summary>
     ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The source rows the selection left out because their event timestamp or a join key is NULL (event timestamps
+    /// over the whole source, join keys within the window). Call it after the selection ran: after
+    /// <see cref="ProfileAsync"/> or after <see cref="ReadAsync"/> returned false.
+    /// </summary>
+    Task<SkippedRows> CountSkippedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The current row, in <see cref="Layout"/>.</summary>
     DbDataReader Current { get; }
 }

@@ -37,6 +37,12 @@ public sealed record TrainingSetLineage
     public bool FullFeatureNames { get; init; }
     public bool AsOfCreated { get; init; }
 
+    /// <summary>
+    /// Per feature view, the source rows no entity row could get a value from, because their event timestamp or a
+    /// join key is NULL. Empty in files written before this was recorded.
+    /// </summary>
+    public IReadOnlyDictionary<string, SkippedRows> SkippedSourceRows { get; init; } = new Dictionary<string, SkippedRows>();
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The key-value pairs written into the Parquet footer, in a stable order.</summary>
@@ -55,6 +61,8 @@ public sealed record TrainingSetLineage
         new(KeyPrefix + "timestamp_column", TimestampColumn),
         new(KeyPrefix + "full_feature_names", FullFeatureNames ? "true" : "false"),
         new(KeyPrefix + "as_of_created", AsOfCreated ? "true" : "false"),
+        new(KeyPrefix + "skipped_source_rows", JsonSerializer.Serialize(
+            SkippedSourceRows.ToDictionary(v => v.Key, v => new SkippedJson(v.Value.NullEventTimestamp, v.Value.NullJoinKey)), Json)),
     ];
 
     /// <summary>Rebuilds the lineage from key-value metadata; throws <see cref="UserInputException"/> if it is not there.</summary>
@@ -81,8 +89,14 @@ public sealed record TrainingSetLineage
             TimestampColumn = Get("timestamp_column"),
             FullFeatureNames = Get("full_feature_names") == "true",
             AsOfCreated = Get("as_of_created") == "true",
+            SkippedSourceRows = metadata.TryGetValue(KeyPrefix + "skipped_source_rows", out var skipped)
+                ? (JsonSerializer.Deserialize<Dictionary<string, SkippedJson>>(skipped, Json) ?? [])
+                    .ToDictionary(v => v.Key, v => new SkippedRows(v.Value.NullEventTimestamp, v.Value.NullJoinKey))
+                : new Dictionary<string, SkippedRows>(),
         };
     }
 
     private sealed record SourceFileJson(string Source, string Path, long SizeBytes, string ModifiedAt);
+
+    private sealed record SkippedJson(long NullEventTimestamp, long NullJoinKey);
 }

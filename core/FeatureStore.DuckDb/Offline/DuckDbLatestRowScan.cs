@@ -21,6 +21,7 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
     private DuckDBCommand? _command;
     private DbDataReader? _reader;
     private bool _kept;
+    private bool _selected;
 
     private DuckDbLatestRowScan(DuckDBConnection connection, LatestRowsQuery query, LatestRowsRequest request)
     {
@@ -93,7 +94,8 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await using (var command = CreateCommand(KeptSelection.CreateSql(_query.Layout, _query.Sql)))
+            await SelectWinnersAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = CreateCommand(KeptSelection.CreateSql(_query.Layout, _query.RowsOfKeptWinnersSql)))
             {
                 await using var _ = cancellationToken.Register(command.Cancel);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -120,7 +122,8 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
             }
             if (_reader is null)
             {
-                _command = CreateCommand(_query.Sql);
+                await SelectWinnersAsync(cancellationToken).ConfigureAwait(false);
+                _command = CreateCommand(_query.RowsOfKeptWinnersSql);
                 _command.UseStreamingMode = true;
                 _reader = await _command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -131,6 +134,48 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
         {
             throw SourceError(ex);
         }
+    }
+
+    public async Task<SkippedRows> CountSkippedAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_selected)
+        {
+            throw new InvalidOperationException("CountSkippedAsync runs after the selection (ProfileAsync or ReadAsync).");
+        }
+        try
+        {
+            long nullKey;
+            await using (var command = _connection.CreateCommand())
+            {
+                command.CommandText = _query.NullKeyCountSql;
+                nullKey = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await using (var command = _connection.CreateCommand())
+            {
+                command.CommandText = _query.NullEventCountSql;
+                command.Parameters.Add(new DuckDBParameter("path", _query.Path));
+                await using var _ = cancellationToken.Register(command.Cancel);
+                var nullEvent = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                return new SkippedRows(nullEvent, nullKey);
+            }
+        }
+        catch (DuckDBException ex)
+        {
+            throw SourceError(ex);
+        }
+    }
+
+    /// <summary>Runs phase 1 once, keeping each key's winning row id (and the NULL-key counts) in a temporary table.</summary>
+    private async Task SelectWinnersAsync(CancellationToken cancellationToken)
+    {
+        if (_selected)
+        {
+            return;
+        }
+        await using var command = CreateCommand(_query.KeepWinnersSql);
+        await using var _ = cancellationToken.Register(command.Cancel);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _selected = true;
     }
 
     /// <summary>Binds the query (DESCRIBE), so a missing file or column fails before any write.</summary>

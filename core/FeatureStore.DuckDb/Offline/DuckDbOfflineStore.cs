@@ -79,6 +79,7 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
             var planned = await TrainingSetPlanner.PlanAsync(connection, request, entityColumns, entityPath, cancellationToken);
             var rowCount = await DuckDbCommands.ScalarAsync<long>(connection, "SELECT count(*) FROM read_parquet($entities)",
                 new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            var skipped = await CountSkippedAsync(connection, planned.Plan, cancellationToken);
             var lineage = new TrainingSetLineage
             {
                 RegistryVersion = request.RegistryVersion,
@@ -93,6 +94,7 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
                 TimestampColumn = request.TimestampColumn,
                 FullFeatureNames = request.FullFeatureNames,
                 AsOfCreated = request.AsOfCreated,
+                SkippedSourceRows = skipped,
             };
 
             var parameters = new Dictionary<string, object?>
@@ -138,6 +140,10 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
             stopwatch.Stop();
             _logger.LogInformation("Wrote training set {Path}: {Rows} rows, {Columns} columns in {Elapsed}",
                 outputPath, rowCount, planned.Plan.OutputColumns.Count, stopwatch.Elapsed);
+            foreach (var (view, rows) in skipped.Where(s => s.Value.Total > 0))
+            {
+                _logger.LogWarning("Training set {Path}: feature view {View}: {Skipped}.", outputPath, view, rows.Describe());
+            }
             return new TrainingSetResult(outputPath, rowCount, planned.Plan.OutputColumns, stopwatch.Elapsed, lineage) { Profiles = profiles };
         }
         catch
@@ -152,6 +158,36 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
                 try { Directory.Delete(tempDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }
+    }
+
+    /// <summary>
+    /// Per view, the source rows left out for a NULL event timestamp or join key. The join cannot report what it
+    /// filters, so this is a pass of its own, over the key and event columns only.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, SkippedRows>> CountSkippedAsync(
+        DuckDBConnection connection, TrainingSetPlan plan, CancellationToken cancellationToken)
+    {
+        var skipped = new Dictionary<string, SkippedRows>(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Views.Count; i++)
+        {
+            var view = plan.Views[i];
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = TrainingSetSql.SkippedRowsSql(plan, i);
+                command.Parameters.Add(new DuckDBParameter(TrainingSetSql.FilesParameter(i), view.Files.ToList()));
+                await using var _ = cancellationToken.Register(command.Cancel);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                skipped[view.View.Name] = new SkippedRows(reader.GetInt64(0), reader.GetInt64(1));
+            }
+            catch (DuckDBException ex)
+            {
+                throw new UserInputException(
+                    $"Cannot read source '{view.Source.Name}' of feature view '{view.View.Name}': {DuckDbMessages.Trim(ex.Message)}", ex);
+            }
+        }
+        return skipped;
     }
 
     private static Exception MapQueryFailure(DuckDBException ex, string tempOutput, string tempDirectory, CancellationToken cancellationToken)

@@ -27,13 +27,23 @@ internal sealed class LatestRowsQuery
     /// <summary>Bits of the row id holding the row number within its file; the file index sits above them.</summary>
     private const int RowBits = 40;
 
-    private LatestRowsQuery(LatestRowLayout layout, SourceDefinition source, string path, string sql, string countSql)
+    /// <summary>The temporary table that keeps phase 1's result on the scan's connection.</summary>
+    public const string WinnersTable = "__fs_winners";
+
+    private LatestRowsQuery(
+        LatestRowLayout layout, SourceDefinition source, string path, string countSql, string winnersSql,
+        Func<string, string> rowsOf, string nullEventCountSql)
     {
         Layout = layout;
         Source = source;
         Path = path;
-        Sql = sql;
         CountSql = countSql;
+        WinnersSql = winnersSql;
+        Sql = rowsOf($"({winnersSql})");
+        KeepWinnersSql = $"CREATE OR REPLACE TEMP TABLE {WinnersTable} AS {winnersSql}";
+        RowsOfKeptWinnersSql = rowsOf(WinnersTable);
+        NullKeyCountSql = $"SELECT CAST(coalesce(-sum(r), 0) AS BIGINT) FROM {WinnersTable} WHERE r < 0";
+        NullEventCountSql = nullEventCountSql;
     }
 
     public LatestRowLayout Layout { get; }
@@ -45,10 +55,33 @@ internal sealed class LatestRowsQuery
     /// <summary>Resolved path or glob of the source's Parquet files.</summary>
     public string Path { get; }
 
+    /// <summary>Both phases as one statement (phase 1 inline), same parameters.</summary>
     public string Sql { get; }
 
     /// <summary>Approximate number of distinct keys in the window (for an ETA), same parameters.</summary>
     public string CountSql { get; }
+
+    /// <summary>
+    /// Phase 1 alone: one column <c>r</c>, per key group the winning row's id, or, for a group whose join key is
+    /// NULL, minus the number of its rows in the window (row ids are never negative). So the aggregation that picks
+    /// the winners also counts the rows a NULL key leaves out, with no pass of its own.
+    /// </summary>
+    public string WinnersSql { get; }
+
+    /// <summary>Keeps phase 1 in <see cref="WinnersTable"/> (same parameters as <see cref="Sql"/>).</summary>
+    public string KeepWinnersSql { get; }
+
+    /// <summary>Phase 2 over the kept <see cref="WinnersTable"/> (same parameters as <see cref="Sql"/>).</summary>
+    public string RowsOfKeptWinnersSql { get; }
+
+    /// <summary>Rows of the window left out for a NULL join key, read from the kept <see cref="WinnersTable"/>; no parameters.</summary>
+    public string NullKeyCountSql { get; }
+
+    /// <summary>
+    /// Rows of the whole source whose event timestamp is NULL; parameter <c>$path</c> only. It tests the raw column,
+    /// so DuckDB answers from the Parquet statistics for row groups without nulls and reads that one column otherwise.
+    /// </summary>
+    public string NullEventCountSql { get; }
 
     /// <summary>
     /// Builds the query for a view whose source has the given columns (name to DuckDB type, from <c>DESCRIBE</c>).
@@ -142,23 +175,27 @@ internal sealed class LatestRowsQuery
               FROM read_parquet($path, file_row_number = true)
             """;
         var mask = ((1L << RowBits) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var sql = $"""
+        // Rows with a NULL key group together (GROUP BY keeps NULL groups); such a group yields -count instead of a winner.
+        var winnersSql = $"""
+            SELECT CASE WHEN {keysNotNull} THEN arg_max({RowIdColumn}, {versionKey}) ELSE -count(*) END AS r
+              FROM ({filtered})
+             WHERE {window}
+             GROUP BY {keyList}
+            """;
+        string RowsOf(string winners) => $"""
             SELECT {string.Join(", ", outputs)}
               FROM read_parquet($path, file_row_number = true) p
-              SEMI JOIN (SELECT {RowIdColumn} >> {RowBits} AS fi, {RowIdColumn} & {mask} AS rn
-                           FROM (SELECT arg_max({RowIdColumn}, {versionKey}) AS {RowIdColumn}
-                                   FROM ({filtered})
-                                  WHERE {window} AND {keysNotNull}
-                                  GROUP BY {keyList})) w
+              SEMI JOIN (SELECT r >> {RowBits} AS fi, r & {mask} AS rn FROM {winners} WHERE r >= 0) w
                 ON p.file_index = w.fi AND p.file_row_number = w.rn
             """;
+        var nullEventCountSql = $"SELECT count(*) FROM read_parquet($path) WHERE {SqlIdentifier.Quote(eventColumn)} IS NULL";
         var keyTuple = keyNames.Count == 1 ? keyNames[0] : $"struct_pack({string.Join(", ", keyNames.Select(k => $"{k} := {k}"))})";
         var countSql = $"""
             SELECT approx_count_distinct({keyTuple})
               FROM ({filtered})
              WHERE {window} AND {keysNotNull}
             """;
-        return new LatestRowsQuery(layout, source, path, sql, countSql);
+        return new LatestRowsQuery(layout, source, path, countSql, winnersSql, RowsOf, nullEventCountSql);
     }
 
     /// <summary>Points an expression over a source column at the scan aliased <c>p</c>.</summary>

@@ -66,6 +66,23 @@ internal static class TrainingSetSql
         return sql.ToString();
     }
 
+    /// <summary>
+    /// Counts, over all of view <paramref name="viewIndex"/>'s files, the rows that are never a candidate (event
+    /// timestamp NULL or not an instant) and the candidates with a NULL join key, which match no entity row. Reads only
+    /// the key and event columns. Parameter <c>$files_N</c>.
+    /// </summary>
+    public static string SkippedRowsSql(TrainingSetPlan plan, int viewIndex)
+    {
+        var view = plan.Views[viewIndex];
+        var candidate = LatestRowSql.IsCandidateSql("__fs_e");
+        var keyMissing = string.Join(" OR ", view.Keys.Select(k => $"{k.SourceColumnSql} IS NULL"));
+        return $"""
+            SELECT count(*) FILTER (WHERE NOT coalesce({candidate}, false)), count(*) FILTER (WHERE {candidate} AND ({keyMissing}))
+              FROM (SELECT {view.EventTimestampSql} AS __fs_e, {string.Join(", ", view.Keys.Select(k => k.SourceColumnSql).Distinct())}
+                      FROM read_parquet(${FilesParameter(viewIndex)}))
+            """;
+    }
+
     private static void AppendViewRelation(StringBuilder sql, TrainingSetPlan plan, int index)
     {
         var view = plan.Views[index];

@@ -53,7 +53,7 @@ internal static class CatalogOperations
 
     /// <summary>
     /// Fills a list response: every list message has its items as field 1, then <c>next_page_token</c>,
-    /// <c>total_size</c> and (for registry content) <c>registry_version</c>.
+    /// <c>total_size</c> and (for registry content) <c>registry_version</c> and <c>registry_problem</c>.
     /// </summary>
     private static TResponse Page<TResponse, TItem, TProto>(
         TResponse response, FeatureCatalog catalog, CatalogPage<TItem> page, Func<TItem, TProto> toProto)
@@ -68,6 +68,7 @@ internal static class CatalogOperations
         fields.FindFieldByName("next_page_token").Accessor.SetValue(response, page.NextPageToken ?? "");
         fields.FindFieldByName("total_size").Accessor.SetValue(response, page.TotalCount);
         fields.FindFieldByName("registry_version")?.Accessor.SetValue(response, catalog.CurrentVersion?.Number ?? 0);
+        fields.FindFieldByName("registry_problem")?.Accessor.SetValue(response, catalog.RegistryProblem ?? "");
         return response;
     }
 }

@@ -12,31 +12,46 @@ namespace FeatureStore.Server.Catalog;
 /// </summary>
 internal sealed class ServedCatalogSource(ActiveDefinitions active, IRegistry registry) : ICatalogSource
 {
-    private sealed record Cached(RegistryVersion? Version, IReadOnlyList<RegistryVersion> History, IReadOnlyList<ViewMaterializationState> State, FeatureCatalog Catalog);
+    private sealed record Cached(RegistryVersion? Version, IReadOnlyList<RegistryVersion> History, IReadOnlyList<ViewMaterializationState> State, string? Problem, FeatureCatalog Catalog);
 
     private volatile Cached? _cached;
 
     public async Task<FeatureCatalog> GetCatalogAsync(CancellationToken cancellationToken)
     {
         var served = active.Snapshot.Version;
+        var problem = active.Problem;
         var state = await registry.GetMaterializationStateAsync(cancellationToken).ConfigureAwait(false);
         var cached = _cached;
         if (cached is not null && ReferenceEquals(cached.Version, served))
         {
-            if (cached.State.SequenceEqual(state))
+            if (cached.State.SequenceEqual(state) && cached.Problem == problem)
             {
                 return cached.Catalog;
             }
-            var refreshed = new FeatureCatalog(new CatalogSnapshot(served, cached.History, state));
-            _cached = cached with { State = state, Catalog = refreshed };
+            var refreshed = new FeatureCatalog(new CatalogSnapshot(served, cached.History, state) { RegistryProblem = problem });
+            _cached = cached with { State = state, Problem = problem, Catalog = refreshed };
             return refreshed;
         }
-        IReadOnlyList<RegistryVersion> history = served is null
-            ? []
-            // The registry may already hold a version the watcher has not swapped in yet; show history up to the served one.
-            : (await registry.ListVersionsAsync(cancellationToken).ConfigureAwait(false)).Where(v => v.Number <= served.Number).ToArray();
-        var catalog = new FeatureCatalog(new CatalogSnapshot(served, history, state));
-        _cached = new Cached(served, history, state, catalog);
+        var history = served is null ? [] : await HistoryUpToAsync(served, cancellationToken).ConfigureAwait(false);
+        var catalog = new FeatureCatalog(new CatalogSnapshot(served, history, state) { RegistryProblem = problem });
+        _cached = new Cached(served, history, state, problem, catalog);
         return catalog;
+    }
+
+    /// <summary>
+    /// The history up to the served version (the registry may already hold one the watcher has not swapped in yet).
+    /// A damaged version file makes the history unreadable; the served version alone is shown then, as the registry
+    /// watcher reports the damage.
+    /// </summary>
+    private async Task<IReadOnlyList<RegistryVersion>> HistoryUpToAsync(RegistryVersion served, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await registry.ListVersionsAsync(cancellationToken).ConfigureAwait(false)).Where(v => v.Number <= served.Number).ToArray();
+        }
+        catch (RegistryDamagedException)
+        {
+            return [served];
+        }
     }
 }

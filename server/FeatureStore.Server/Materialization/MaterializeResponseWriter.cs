@@ -8,9 +8,10 @@ namespace FeatureStore.Server.Materialization;
 
 /// <summary>
 /// The answers of the materialize endpoints: 200 <c>{"status": "completed", "feature_views": [summary...]}</c> with
-/// one summary per view (window, rows, written, already_current, durations, watermark, or why it was skipped; whether
-/// a failing error check blocked it, and every check's result), 422 with <c>"status": "checks_failed"</c> and the same
-/// summaries when a check blocked a view (the other views were written), and
+/// one summary per view (window, rows, written, already_current, durations, watermark, the source rows left out for a
+/// NULL event timestamp or join key, or why it was skipped; whether a failing error check blocked it, and every
+/// check's result), 422 with <c>"status": "checks_failed"</c> and the same summaries when a check blocked a view (the
+/// other views were written), and
 /// 202 <c>{"status": "accepted", "feature_views": [names...]}</c> for a run going on in the background.
 /// </summary>
 internal static class MaterializeResponseWriter
@@ -34,6 +35,10 @@ internal static class MaterializeResponseWriter
                 json.WriteNumber("duration_seconds", Math.Round(summary.Duration.TotalSeconds, 6));
                 json.WriteNumber("selection_seconds", Math.Round(summary.SelectionTime.TotalSeconds, 6));
                 WriteTime(json, "watermark", summary.Watermark);
+                json.WriteStartObject("skipped_source_rows");
+                json.WriteNumber("null_event_timestamp", summary.Skipped.NullEventTimestamp);
+                json.WriteNumber("null_join_key", summary.Skipped.NullJoinKey);
+                json.WriteEndObject();
                 if (summary.SkippedReason is { } reason)
                 {
                     json.WriteString("skipped", reason);

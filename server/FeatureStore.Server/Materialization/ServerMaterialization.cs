@@ -82,7 +82,9 @@ internal sealed class ServerMaterialization(
             var summaries = await engine.RunAsync(request, tracker, _stopping.Token);
             logger.LogInformation("Background materialization finished: {Views}.",
                 string.Join("; ", summaries.Select(s => s.Blocked ? $"{s.View} not written (an error check failed)"
-                    : s.SkippedReason is null ? $"{s.View} {s.RowsSelected} rows" : $"{s.View} skipped")));
+                    : s.SkippedReason is not null ? $"{s.View} skipped"
+                    : s.Skipped.Total > 0 ? $"{s.View} {s.RowsSelected} rows, {s.Skipped.Describe()}"
+                    : $"{s.View} {s.RowsSelected} rows")));
         }
         catch (Exception ex) when (tracker.Started.IsCompleted)
         {

@@ -20,6 +20,16 @@ public sealed class ActiveDefinitions
 
     public ServingSnapshot Snapshot => _current;
 
+    private volatile string? _problem;
+
+    /// <summary>
+    /// Why the registry could not be read at the last check, while <see cref="Snapshot"/> keeps the last good version
+    /// (health reports it as degraded, the catalog shows it); null when it reads fine.
+    /// </summary>
+    public string? Problem => _problem;
+
+    internal void ReportProblem(string? problem) => _problem = problem;
+
     /// <summary>Raised after a new version was swapped in.</summary>
     public event Action<RegistryVersion>? Changed;
 

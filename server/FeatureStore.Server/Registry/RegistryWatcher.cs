@@ -6,7 +6,8 @@ namespace FeatureStore.Server.Registry;
 
 /// <summary>
 /// Loads the applied registry version before the listeners open, then polls for a newer one and swaps it in
-/// without a restart. A failing read keeps the version already served and is logged once until it recovers.
+/// without a restart. A damaged registry at startup stops the server; a failing read later keeps the version already
+/// served, is logged once until it recovers and is reported through <see cref="ActiveDefinitions.Problem"/>.
 /// </summary>
 internal sealed class RegistryWatcher(
     IRegistry registry,
@@ -18,7 +19,13 @@ internal sealed class RegistryWatcher(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await RefreshAsync(cancellationToken);
+        // A damaged registry at startup stops the server (naming the file and how to recover): starting would
+        // serve nothing while looking healthy. Later, a damaged newer version only degrades the server.
+        var version = await registry.GetCurrentAsync(cancellationToken);
+        if (version is not null && active.TryApply(version))
+        {
+            LogServing(version);
+        }
         if (active.Snapshot.Version is null)
         {
             logger.LogWarning(
@@ -53,12 +60,11 @@ internal sealed class RegistryWatcher(
             {
                 logger.LogInformation("The registry is readable again.");
                 _lastError = null;
+                active.ReportProblem(null);
             }
             if (version is not null && active.TryApply(version))
             {
-                logger.LogInformation(
-                    "Serving registry version {Version} ({Views} feature views, {Services} feature services, hash {Hash}).",
-                    version.Number, version.Definitions.FeatureViews.Count, version.Definitions.FeatureServices.Count, version.Hash);
+                LogServing(version);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -67,13 +73,19 @@ internal sealed class RegistryWatcher(
         }
         catch (Exception ex)
         {
+            active.ReportProblem(ex.Message);
             if (ex.Message != _lastError)
             {
-                logger.LogError(ex, "Could not read the registry; still serving version {Version}.", active.Snapshot.Version?.Number);
+                logger.LogError("Could not read the registry; still serving version {Version}: {Problem}", active.Snapshot.Version?.Number, ex.Message);
                 _lastError = ex.Message;
             }
         }
     }
+
+    private void LogServing(RegistryVersion version) =>
+        logger.LogInformation(
+            "Serving registry version {Version} ({Views} feature views, {Services} feature services, hash {Hash}).",
+            version.Number, version.Definitions.FeatureViews.Count, version.Definitions.FeatureServices.Count, version.Hash);
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

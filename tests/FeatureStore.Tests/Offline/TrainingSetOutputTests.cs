@@ -88,7 +88,9 @@ public sealed class TrainingSetOutputTests
         });
 
         var lineage = await TrainingSetLineageReader.ReadAsync(result.OutputPath);
-        Assert.Equal(result.Lineage, lineage with { Features = result.Lineage.Features, SourceFiles = result.Lineage.SourceFiles });
+        Assert.Equal(result.Lineage, lineage with { Features = result.Lineage.Features, SourceFiles = result.Lineage.SourceFiles, SkippedSourceRows = result.Lineage.SkippedSourceRows });
+        Assert.Equal(result.Lineage.SkippedSourceRows, lineage.SkippedSourceRows);
+        Assert.Equal(["customer_profile", "driver_stats"], lineage.SkippedSourceRows.Keys.Order());
         Assert.Equal(7, lineage.RegistryVersion);
         Assert.Equal("sha256:abc123", lineage.RegistryHash);
         Assert.Equal(["driver_stats:conv_rate", "customer_profile:tier"], lineage.Features);

@@ -62,6 +62,8 @@ public sealed class MaterializeEndpointTests(RedisFixture redis) : IAsyncLifetim
         Assert.Equal(3, hourly.GetProperty("rows").GetInt64());
         Assert.Equal(3, hourly.GetProperty("written").GetInt64());
         Assert.Equal(0, hourly.GetProperty("already_current").GetInt64());
+        Assert.Equal(0, hourly.GetProperty("skipped_source_rows").GetProperty("null_event_timestamp").GetInt64());
+        Assert.Equal(0, hourly.GetProperty("skipped_source_rows").GetProperty("null_join_key").GetInt64());
         Assert.Equal(Iso(T.AddDays(-1)), hourly.GetProperty("start_ts").GetString());
         Assert.Equal(Iso(T), hourly.GetProperty("end_ts").GetString());
         Assert.Equal(Iso(T), hourly.GetProperty("watermark").GetString());

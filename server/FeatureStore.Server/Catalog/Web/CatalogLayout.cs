@@ -37,6 +37,7 @@ internal static class CatalogLayout
             </form>{session}
             </div></header>
             <main class="wrap">
+            {Problem(catalog)}
             {body}
             </main>
             <footer class="wrap">{footer}</footer>
@@ -44,6 +45,11 @@ internal static class CatalogLayout
             </html>
             """).Value;
     }
+
+    /// <summary>A banner while the registry cannot be read: the catalog shows the version still being served.</summary>
+    private static Html Problem(FeatureCatalog catalog) => catalog.RegistryProblem is { } problem
+        ? HtmlBuilder.Of($"<p class=\"problem\" role=\"alert\"><strong>Registry degraded:</strong> {problem} Still serving registry version {catalog.CurrentVersion?.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.</p>")
+        : Html.Empty;
 
     /// <summary>The body of an error page: a heading, the message written for the user, and the way back.</summary>
     public static Html Message(string title, string message) =>

@@ -43,6 +43,7 @@ internal static class CatalogStyles
         dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
         .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:14px 18px; margin-top:14px; }
         .panel.is-stale { border-color:#f3b58a; background:var(--warnbg); }
+        .problem { background:var(--warnbg); color:var(--warn); border:1px solid #f3b58a; border-radius:6px; padding:.6em .8em; }
         .panel p:last-child { margin-bottom:0; }
         .panel .headline .badge { font-size:15px; padding:3px 12px; }
         .lineage { display:flex; align-items:stretch; gap:10px; flex-wrap:wrap; }
