@@ -24,7 +24,7 @@ internal sealed class WorkerCommand : ICliVerb
         var redis = CommonOptions.Redis();
         var poll = new Option<int>("--poll-seconds")
         {
-            Description = "Longest wait between two looks at the registry, for newly applied schedules (default 15)",
+            Description = "Longest wait in seconds between two looks at the registry, for newly applied schedules",
             DefaultValueFactory = _ => 15,
         };
         poll.Validators.Add(result =>
