@@ -102,7 +102,7 @@ internal static class MaterializationRunner
             : "";
         var checks = s.Checks.Count > 0 ? $"; checks: {s.Checks.Count(c => c.Passed)} passed, {s.Checks.Count(c => !c.Passed)} warned" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} already current in Redis) " +
+            $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} already current in the online store) " +
             $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s{profile}; {s.RowsPerSecond:N0} rows/s); " +
             $"watermark {(s.Watermark is { } w ? Time(w) : "-")}{checks}{Skipped(s)}");
     }

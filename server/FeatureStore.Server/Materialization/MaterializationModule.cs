@@ -14,7 +14,7 @@ namespace FeatureStore.Server.Materialization;
 
 /// <summary>
 /// Materialization in the server: Feast's <c>POST /materialize</c> and <c>POST /materialize-incremental</c> on the
-/// HTTP port (write endpoints, loopback clients only for now), per-view materialization metrics, and with
+/// HTTP port (write endpoints: a write token, or a loopback client when none is configured), per-view materialization metrics, and with
 /// <c>--materialize-on-schedule</c> the scheduled runs of <c>featurestore worker</c>. Every run passes the views'
 /// checks first (<see cref="QualityGate"/>, registered by the quality module).
 /// </summary>

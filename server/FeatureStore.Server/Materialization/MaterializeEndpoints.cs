@@ -1,4 +1,5 @@
 using FeatureStore.Core.Errors;
+using FeatureStore.Server.HttpApi;
 
 namespace FeatureStore.Server.Materialization;
 
@@ -15,6 +16,7 @@ internal static class MaterializeEndpoints
 
     public static async Task HandleAsync(HttpContext context, ServerMaterialization materialization, bool incremental)
     {
+        JsonContentType.Ensure(context.Request);
         var runAsync = IsAsync(context.Request.Query["async"]);
         var call = await MaterializeRequestReader.ReadAsync(context.Request.Body, incremental, context.RequestAborted);
         var request = await materialization.PrepareAsync(call, context.RequestAborted);

@@ -5,7 +5,7 @@ namespace FeatureStore.Tests.Ingestion;
 
 /// <summary>
 /// Bodies over the configured size are answered 413 with a clear message, and a body declared as something other
-/// than JSON 415, on the read and the write endpoints alike; a missing or form content type is read as JSON.
+/// than JSON 415, on the read, write and materialize endpoints alike; a missing or form content type is read as JSON.
 /// </summary>
 [Collection(RedisCollection.Name)]
 public sealed class RequestBodyTests(RedisFixture redis)
@@ -39,7 +39,12 @@ public sealed class RequestBodyTests(RedisFixture redis)
 
         foreach (var type in new[] { "application/xml", "text/plain", "text/xml; charset=utf-8" })
         {
-            foreach (var (path, body) in new[] { ("/get-online-features", read), ("/push", push) })
+            foreach (var (path, body) in new[]
+            {
+                ("/get-online-features", read), ("/push", push),
+                ("/materialize", """{"start_ts": "2024-05-01T00:00:00Z", "end_ts": "2024-05-02T00:00:00Z"}"""),
+                ("/materialize-incremental", """{"end_ts": "2024-05-02T00:00:00Z"}"""),
+            })
             {
                 var (status, answer) = await repo.PostTextAsync(path, body, contentType: type);
                 Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);

@@ -91,7 +91,7 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
 
         var incremental = await CliRunner.RunAsync("materialize-incremental", "--repo", _root, "--end", Iso(T), "--redis", redis.ConnectionString);
         Assert.True(incremental.ExitCode == 0, incremental.Error);
-        Assert.Contains($"driver_hourly_stats: 2 rows (2 written, 0 already current in Redis) for {Iso(T.AddHours(-3))} .. {Iso(T)}", incremental.Output);
+        Assert.Contains($"driver_hourly_stats: 2 rows (2 written, 0 already current in the online store) for {Iso(T.AddHours(-3))} .. {Iso(T)}", incremental.Output);
 
         var status = await CliRunner.RunAsync("status", "--repo", _root);
         Assert.Equal(0, status.ExitCode);
