@@ -5,6 +5,7 @@ using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
+using FeatureStore.Server.Logging;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -27,6 +28,7 @@ public static class ServerHost
         new HealthModule(),
         new ServingModule(),
         new CatalogModule(),
+        new FeatureLoggingModule(),
     ];
 
     /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>

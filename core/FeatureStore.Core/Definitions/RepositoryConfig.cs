@@ -22,6 +22,12 @@ public sealed record RepositoryConfig
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
     public required string RegistryPath { get; init; }
 
+    /// <summary>The <c>logging</c> section; null means its defaults (see <see cref="LoggingSettings"/>).</summary>
+    public FeatureLoggingConfig? Logging { get; init; }
+
+    /// <summary>The served-feature logging settings in force: the <c>logging</c> section or its defaults.</summary>
+    public FeatureLoggingConfig LoggingSettings() => Logging ?? FeatureLoggingConfig.Default(Root);
+
     /// <summary>Leaves the connection string out: it may hold a password, and a record prints every property.</summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

@@ -50,6 +50,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("health_probe_ms")]
     public int HealthProbeMs { get; set; } = 1000;
 
+    /// <summary>How often to audit the served-feature logs (e.g. <c>1h</c>); null: never.</summary>
+    [ConfigurationKeyName("audit_on_schedule")]
+    public string? AuditOnSchedule { get; set; }
+
     /// <summary>The lowest level logged.</summary>
     [ConfigurationKeyName("log_level")]
     public LogLevel LogLevel { get; set; } = LogLevel.Information;

@@ -37,6 +37,9 @@ internal static class ServerSettings
             1, 3_600_000, o => o.RegistryPollMs),
         Number("health_probe_ms", "--health-probe-ms", "milliseconds between health checks of the online store and the registry (default 1000)",
             1, 3_600_000, o => o.HealthProbeMs),
+        new("audit_on_schedule", "--audit-on-schedule", EnvironmentPrefix + "AUDIT_ON_SCHEDULE",
+            "audit the served-feature logs of every logged feature service this often (e.g. 1h) and export the mismatch rates at /metrics (default: off)",
+            Logging.AuditSchedule.Check, o => o.AuditOnSchedule),
         new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
             v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
                 ? null
