@@ -1,5 +1,7 @@
+using FeatureStore.Core.Audit;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Logging;
 using FeatureStore.Core.Offline;
 using FeatureStore.DuckDb;
 using FeatureStore.Redis;
@@ -17,6 +19,11 @@ internal static class StoreComposition
 
     public static IOfflineStore Offline(CliContext context) =>
         new DuckDbOfflineStore(logger: context.LoggerFactory.CreateLogger<DuckDbOfflineStore>());
+
+    public static ILogEntityReader LogEntities { get; } = new DuckDbLogEntityReader();
+
+    public static ILogAudit Audit(CliContext context) =>
+        new DuckDbLogAudit(logger: context.LoggerFactory.CreateLogger<DuckDbLogAudit>());
 
     /// <summary>The online store of a repository, with the CLI's timeouts (a batch job may wait for Redis a little).</summary>
     public static async Task<RedisOnlineStore> OpenOnlineAsync(
