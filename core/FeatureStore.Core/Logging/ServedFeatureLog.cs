@@ -232,7 +232,7 @@ public sealed class ServedFeatureLog
         }
         _lastErrorLogged = now;
         _logger.LogError(
-            "Cannot write served-feature log file in {Folder}: {Reason}. {Rows} rows dropped ({Dropped} in total, see featurestore_logged_rows_dropped_total); serving goes on.",
+            "Cannot write served-feature log file in {Folder} ({Reason}); {Rows} rows dropped ({Dropped} in total, see featurestore_logged_rows_dropped_total); serving goes on.",
             folder, ex.Message, rows, DroppedRows);
     }
 
