@@ -28,7 +28,7 @@ internal static class LogListColumn
             ScalarType.Int64 => WriteAsync(group, element, columns, rows, v => (long)v, cancellationToken),
             ScalarType.Float32 => WriteAsync(group, element, columns, rows, v => (float)v, cancellationToken),
             ScalarType.Float64 => WriteAsync(group, element, columns, rows, v => (double)v, cancellationToken),
-            ScalarType.Timestamp => WriteAsync(group, element, columns, rows, v => ((DateTimeOffset)v).UtcDateTime, cancellationToken),
+            ScalarType.Timestamp => WriteAsync(group, element, columns, rows, v => TimestampMicros.FromDateTimeOffset((DateTimeOffset)v), cancellationToken),
             ScalarType.String => WriteAsync(group, element, columns, rows, v => ((string)v).AsMemory(), cancellationToken),
             ScalarType.Bytes => WriteAsync(group, element, columns, rows, v => (ReadOnlyMemory<byte>)(byte[])v, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(scalar), scalar, null),

@@ -50,8 +50,28 @@ internal sealed record LogParquetSchema(
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    private static DataField Timestamp(string name, bool nullable) =>
-        new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: nullable);
+    /// <summary>
+    /// Timestamps are written as µs since the epoch (INT64) and typed by DuckDB afterwards: Parquet.Net 6.1 writes the
+    /// min/max statistics of microsecond timestamps in milliseconds, and readers that prune row groups by them (DuckDB
+    /// does) would then skip rows that match a filter.
+    /// </summary>
+    private static DataField Timestamp(string name, bool nullable) => new DataField<long>(name, nullable);
+
+    /// <summary>The names of the columns holding timestamps as µs (scalars) or lists of them, for the conversion.</summary>
+    public static (IReadOnlyList<string> Scalars, IReadOnlyList<string> Lists) TimestampColumns(LogSchema schema)
+    {
+        var scalars = new List<string> { LogColumns.RequestTime };
+        var lists = new List<string>();
+        foreach (var feature in schema.Features)
+        {
+            if (feature.Type.Scalar == ScalarType.Timestamp)
+            {
+                (feature.Type.IsList ? lists : scalars).Add(LogColumns.Value(feature.Reference));
+            }
+            scalars.Add(LogColumns.EventTimestamp(feature.Reference));
+        }
+        return (scalars, lists);
+    }
 }
 
 /// <summary>The three fields of one logged feature.</summary>

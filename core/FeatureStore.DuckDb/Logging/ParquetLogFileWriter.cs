@@ -1,5 +1,6 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Logging;
+using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
 using Parquet;
 using Parquet.Schema;
@@ -7,11 +8,13 @@ using Parquet.Schema;
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// Writes served-feature log rows as one Parquet row group per file with Parquet.Net. The rows arrive as the answers'
-/// typed columns, so each log column is gathered with array copies and written column by column, with no per-value
-/// call into a native engine. Types: <c>request_id</c> string, <c>request_time</c> and every event timestamp
-/// TIMESTAMP(µs, UTC), <c>registry_version</c> int32, join keys and values in their declared types (lists as
-/// Parquet lists), statuses as Feast's names. DuckDB, Parquet.Net and any other Parquet reader read the files.
+/// Writes served-feature log rows to Parquet in two steps. The rows arrive as the answers' typed columns, so Parquet.Net
+/// first writes them column by column (array copies, no per-value call into a native engine) to an uncompressed raw
+/// file with timestamps as µs integers; DuckDB then reads that file and writes the log file proper, typing the
+/// timestamps (Parquet.Net 6.1 writes wrong statistics for microsecond timestamps, which would make filtering readers
+/// skip matching rows) and compressing. Types: <c>request_id</c> string, <c>request_time</c> and every event timestamp
+/// TIMESTAMP WITH TIME ZONE (µs), <c>registry_version</c> int32, join keys and values in their declared types (lists
+/// as Parquet lists), statuses as Feast's names. DuckDB, Parquet.Net and any other Parquet reader read the files.
 /// </summary>
 public sealed class ParquetLogFileWriter : ILogFileWriter
 {
@@ -20,7 +23,10 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
 
     public const string ServiceKey = "featurestore.feature_service";
 
-    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
+    private static readonly ParquetOptions RawOptions = new() { CompressionMethod = CompressionMethod.None };
+
+    /// <summary>One DuckDB thread and little memory: the conversion runs beside serving.</summary>
+    private static readonly OfflineStoreOptions ConversionOptions = new() { Threads = 1, MemoryLimit = "256MB" };
 
     public string Extension => ".parquet";
 
@@ -28,20 +34,40 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(requests);
+        var raw = path + ".raw";
+        try
+        {
+            await WriteRawAsync(raw, schema, requests, cancellationToken).ConfigureAwait(false);
+            await ConvertAsync(raw, path, schema, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
+
+    private static async Task ConvertAsync(string raw, string path, LogSchema schema, CancellationToken cancellationToken)
+    {
+        var (scalars, lists) = LogParquetSchema.TimestampColumns(schema);
+        var replaced = scalars.Select(c => $"make_timestamp({SqlIdentifier.Quote(c)})::TIMESTAMPTZ AS {SqlIdentifier.Quote(c)}")
+            .Concat(lists.Select(c => $"list_transform({SqlIdentifier.Quote(c)}, x -> make_timestamp(x)::TIMESTAMPTZ) AS {SqlIdentifier.Quote(c)}"));
+        var sql = $"COPY (SELECT * REPLACE ({string.Join(", ", replaced)}) FROM read_parquet($raw, hive_partitioning = false)) TO $out " +
+                  $"(FORMAT PARQUET, KV_METADATA {{{SqlIdentifier.Quote(FormatVersionKey)}: '1', {SqlIdentifier.Quote(ServiceKey)}: $service}})";
+        await using var connection = await DuckDbSession.OpenAsync(ConversionOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await DuckDbCommands.ExecuteAsync(connection, sql,
+            new Dictionary<string, object?> { ["raw"] = raw, ["out"] = path, ["service"] = schema.Service ?? "" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteRawAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken)
+    {
         var rows = requests.Sum(r => r.RowCount);
         var layout = LogParquetSchema.For(schema);
-
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, Options, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, RawOptions, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            writer.CustomMetadata = new Dictionary<string, string>
-            {
-                [FormatVersionKey] = "1",
-                [ServiceKey] = schema.Service ?? "",
-            };
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(layout.RequestId, Repeat(requests, rows, r => r.RequestId)).ConfigureAwait(false);
-            await group.WriteAsync(layout.RequestTime, (ReadOnlyMemory<DateTime>)Repeat(requests, rows, r => ToDateTime(r.RequestTimeMicros)), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(layout.RequestTime, (ReadOnlyMemory<long>)Repeat(requests, rows, r => r.RequestTimeMicros), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(layout.RegistryVersion, (ReadOnlyMemory<int>)Repeat(requests, rows, r => r.RegistryVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < schema.Keys.Count; k++)
             {
@@ -53,14 +79,12 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
                 var fields = layout.Features[f];
                 await WriteValuesAsync(group, fields.Value, schema.Features[f].Type, columns, rows, cancellationToken).ConfigureAwait(false);
                 await group.WriteAsync(fields.Status, Statuses(columns, rows)).ConfigureAwait(false);
-                await group.WriteAsync(fields.EventTimestamp, (ReadOnlyMemory<DateTime?>)EventTimestamps(columns, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync(fields.EventTimestamp, (ReadOnlyMemory<long?>)EventTimestamps(columns, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             group.CompleteValidate();
         }
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static DateTime ToDateTime(long micros) => DateTime.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
 
     private static T[] Repeat<T>(IReadOnlyList<LoggedRequest> requests, int rows, Func<LoggedRequest, T> value)
     {
@@ -138,7 +162,7 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
                 await group.WriteAsync(data, (ReadOnlyMemory<double?>)Present<double, double>(columns, rows, v => v), cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
             case ScalarType.Timestamp:
-                await group.WriteAsync(data, (ReadOnlyMemory<DateTime?>)Present<long, DateTime>(columns, rows, ToDateTime), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync(data, (ReadOnlyMemory<long?>)Present<long, long>(columns, rows, v => v), cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
             case ScalarType.String:
                 await group.WriteAsync(data, PresentReferences<string>(columns, rows)).ConfigureAwait(false);
@@ -206,15 +230,15 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
         return result;
     }
 
-    private static DateTime?[] EventTimestamps(FeatureColumn[] columns, int rows)
+    private static long?[] EventTimestamps(FeatureColumn[] columns, int rows)
     {
-        var result = new DateTime?[rows];
+        var result = new long?[rows];
         var offset = 0;
         foreach (var column in columns)
         {
             foreach (var micros in column.EventTimestampMicros)
             {
-                result[offset++] = micros == TimestampMicros.Missing ? null : ToDateTime(micros);
+                result[offset++] = micros == TimestampMicros.Missing ? null : micros;
             }
         }
         return result;

@@ -84,6 +84,12 @@ public sealed class ServedFeatureLogTests : IDisposable
         Assert.Equal(["[NULL, t5]|[5.5, NULL]"], await QueryAsync(connection,
             $"SELECT stats__tags::VARCHAR || '|' || stats__emb::VARCHAR FROM read_parquet('{file}', hive_partitioning = false) WHERE request_id = 'req-b' AND driver_id = 25"));
 
+        // Filters on timestamps prune by the file's statistics: they must hold the real instants.
+        Assert.Equal(["11"], await QueryAsync(connection,
+            $"SELECT count(*)::VARCHAR FROM read_parquet('{file}', hive_partitioning = false) WHERE request_time >= '2024-05-01 11:30:00+00' AND stats__conv__event_timestamp IS DISTINCT FROM '1970-01-01 00:00:00+00'"));
+        Assert.Equal(["3"], await QueryAsync(connection,
+            $"SELECT count(*)::VARCHAR FROM read_parquet('{file}', hive_partitioning = false) WHERE stats__conv__event_timestamp > '2024-05-01 10:30:15.250002+00'"));
+
         await using var reader = await ParquetReader.CreateAsync(file);
         Assert.Equal("1", reader.CustomMetadata[ParquetLogFileWriter.FormatVersionKey]);
         Assert.Equal("everything", reader.CustomMetadata[ParquetLogFileWriter.ServiceKey]);
@@ -93,16 +99,16 @@ public sealed class ServedFeatureLogTests : IDisposable
         var ids = new string?[11];
         await group.ReadAsync(fields.Single(f => f.Name == "request_id"), ids.AsMemory());
         Assert.Equal(Enumerable.Repeat("req-a", 5).Concat(Enumerable.Repeat("req-b", 6)), ids);
-        var drivers = new long[11];
+        var drivers = new long?[11];
         await group.ReadAsync(fields.Single(f => f.Name == "driver_id"), drivers.AsMemory());
-        Assert.Equal([10L, 11, 12, 13, 14, 20, 21, 22, 23, 24, 25], drivers);
+        Assert.Equal([10L, 11, 12, 13, 14, 20, 21, 22, 23, 24, 25], drivers.Select(d => d!.Value));
         var statuses = new string?[11];
         await group.ReadAsync(fields.Single(f => f.Name == "stats__trips__status"), statuses.AsMemory());
         Assert.Equal(["PRESENT", "NOT_FOUND", "NULL_VALUE", "OUTSIDE_MAX_AGE", "PRESENT"], statuses.Take(5));
         var trips = new long?[11];
         await group.ReadAsync(fields.Single(f => f.Name == "stats__trips"), trips.AsMemory());
         Assert.Equal([1_000_000_000_000L, null, null, null, 1_000_000_000_004L], trips.Take(5));
-        var times = new DateTime[11];
+        var times = new DateTime?[11];
         await group.ReadAsync(fields.Single(f => f.Name == "request_time"), times.AsMemory());
         Assert.All(times, t => Assert.Equal(LogTestData.Event.AddHours(1).UtcDateTime, t));
     }
