@@ -4,12 +4,12 @@ namespace FeatureStore.Server.Logging;
 
 /// <summary>
 /// How often the server audits its logs (<c>--audit-on-schedule</c>): a fixed interval written as a whole number and
-/// a unit, <c>30m</c>, <c>1h</c>, <c>1d</c>. Kept to an interval on purpose: when the server gains cron schedules,
+/// a unit, <c>30s</c>, <c>15m</c>, <c>1h</c>, <c>1d</c>. Kept to an interval on purpose: when the server gains cron schedules,
 /// this is the one place to replace.
 /// </summary>
 internal static class AuditSchedule
 {
-    public const string Help = "an interval such as 30m, 1h or 1d (at least 1m)";
+    public const string Help = "an interval such as 30s, 15m, 1h or 1d";
 
     public static bool TryParse(string? text, out TimeSpan interval)
     {
@@ -21,6 +21,7 @@ internal static class AuditSchedule
         }
         var unit = trimmed[^1] switch
         {
+            's' => TimeSpan.FromSeconds(1),
             'm' => TimeSpan.FromMinutes(1),
             'h' => TimeSpan.FromHours(1),
             'd' => TimeSpan.FromDays(1),

@@ -69,7 +69,8 @@ internal sealed class AuditRepository : IAsyncDisposable
     /// <summary>The request ids the server returned (header or trailer).</summary>
     public HashSet<string> RequestIds { get; } = [];
 
-    public static async Task<AuditRepository> CreateAsync(string redis, double sampleRate = 1.0, string? logPath = null, bool materialize = true)
+    public static async Task<AuditRepository> CreateAsync(
+        string redis, double sampleRate = 1.0, string? logPath = null, bool materialize = true, string flushInterval = "1h", bool logAdHoc = false)
     {
         var project = RedisFixture.UniqueProject("aud");
         var root = Directory.CreateTempSubdirectory("featurestore-audit-").FullName;
@@ -81,7 +82,8 @@ internal sealed class AuditRepository : IAsyncDisposable
             registry: .featurestore/registry
             logging:
               path: {logPath ?? "logs"}
-              flush_interval: 1h
+              flush_interval: {flushInterval}
+              log_ad_hoc: {(logAdHoc ? "true" : "false")}
             """);
         var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",abortConnect=false");
         var now = DateTimeOffset.UtcNow;
