@@ -1,17 +1,19 @@
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Logging;
 
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// A training-set plan turned into the audit's recomputation: entity columns are only the log row's identity
-/// (<see cref="AuditSql.FileColumn"/>, <see cref="AuditSql.RowColumn"/>), feature <c>j</c> comes out as
-/// <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the winning source row's event timestamp
-/// (<c>__audit_e{i}</c>) and created timestamp (<c>__audit_c{i}</c>) through the very same join, TTL bound included.
+/// A training-set plan turned into the audit's recomputation: the only entity columns are the join keys and the
+/// request time, feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
+/// winning source row's event timestamp (<c>__audit_e{i}</c>) and created timestamp (<c>__audit_c{i}</c>) through the
+/// very same join, TTL bound included.
 /// </summary>
 internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeature> Features, IReadOnlyList<AuditView> Views, IReadOnlyList<string> Keys)
 {
     public static AuditPlan From(TrainingSetPlan plan, DefinitionSet definitions)
     {
+        var keys = plan.Views.SelectMany(v => v.Keys.Select(k => k.JoinKey)).Distinct().Order(StringComparer.Ordinal).ToArray();
         var features = new List<AuditFeature>();
         var output = new List<OutputFeature>();
         for (var j = 0; j < plan.Features.Count; j++)
@@ -33,9 +35,8 @@ internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeatur
             }
             views.Add(new AuditView(i, view.View.Name, view.CreatedTimestampSql is not null, features.First(f => f.ViewIndex == i).Index));
         }
-        var keys = plan.Views.SelectMany(v => v.Keys.Select(k => k.JoinKey)).Distinct().Order(StringComparer.Ordinal).ToArray();
         return new AuditPlan(
-            plan with { EntityColumns = [AuditSql.FileColumn, AuditSql.RowColumn], Features = output },
+            plan with { EntityColumns = [.. keys, LogColumns.RequestTime], Features = output },
             features, views, keys);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using FeatureStore.Core.Audit;
 using FeatureStore.Core.Logging;
 
@@ -22,11 +21,6 @@ namespace FeatureStore.DuckDb;
 /// </summary>
 internal static class AuditSql
 {
-    public const string OfflineTable = "__audit_offline";
-    public const string CompareTable = "__audit_cmp";
-    public const string FileColumn = "__audit_file";
-    public const string RowColumn = "__audit_row";
-
     public static string OfflineValue(int feature) => $"__audit_v{feature}";
 
     public static string OfflineEvent(int view) => $"__audit_e{view}";
@@ -41,57 +35,85 @@ internal static class AuditSql
 
     private static string Q(string name) => SqlIdentifier.Quote(name);
 
-    /// <summary>The logged entities in the window, with the identity of their log row, as the training set's entity file.</summary>
+    /// <summary>
+    /// The distinct (join keys, request time) pairs in the window: the training set's entity file. The recomputation is
+    /// a function of the pair, so each is joined once however often it was logged (uncompressed: it is read once).
+    /// </summary>
     public static string EntitiesCopy(IReadOnlyList<string> keys, string windowSql) =>
-        $"COPY (SELECT filename AS {FileColumn}, file_row_number AS {RowColumn}, {string.Join(", ", keys.Select(Q))}, {Q(LogColumns.RequestTime)}\n" +
-        $"  FROM {LogFiles.RelationSql} WHERE {windowSql}) TO $out (FORMAT PARQUET)";
+        $"COPY (SELECT DISTINCT {string.Join(", ", keys.Append(LogColumns.RequestTime).Select(Q))}\n  FROM {LogFiles.RelationSql} WHERE {windowSql})\n" +
+        "  TO $out (FORMAT PARQUET, COMPRESSION uncompressed)";
 
-    /// <summary>Each log row joined with its recomputation and classified per feature.</summary>
-    public static string Compare(AuditPlan plan)
+    /// <summary>The log columns of the audited features, in log order.</summary>
+    public static IReadOnlyList<string> LogColumnsOf(IReadOnlyList<string> keys, IEnumerable<Core.Definitions.FeatureReference> features) =>
+    [
+        LogColumns.RequestId, LogColumns.RequestTime, LogColumns.RegistryVersion, .. keys,
+        .. features.SelectMany(f => new[] { LogColumns.Value(f), LogColumns.Status(f), LogColumns.EventTimestamp(f) }),
+    ];
+
+    /// <summary>
+    /// Every log row in the window next to its recomputation, with its cause per feature, the event-time difference
+    /// per feature (the lag where the cause is stale_online) and the served age per view: a relation for
+    /// <see cref="Summary"/> and <see cref="MismatchCopy"/> that DuckDB streams (nothing is stored). The training-set
+    /// join runs on the distinct (keys, request time) pairs alone (<see cref="EntitiesCopy"/>: narrow rows, each pair
+    /// once), and is joined back to the log rows on the pair. Times become µs once, in an inner projection, so the
+    /// comparisons of the causes are integer comparisons.
+    /// </summary>
+    public static string Classified(AuditPlan plan, string trainingSetSql, IReadOnlyList<string> logColumns, string windowSql)
     {
-        var t = $"epoch_us(l.{Q(LogColumns.RequestTime)})";
-        var columns = new List<string>
+        var pair = plan.Keys.Append(LogColumns.RequestTime).Select(Q).ToArray();
+        var offline = trainingSetSql;
+
+        var times = logColumns.Select(c => $"l.{Q(c)}").Append("o.*").Append($"epoch_us(l.{Q(LogColumns.RequestTime)}) AS __t").ToList();
+        foreach (var view in plan.Views)
         {
-            $"l.filename AS {FileColumn}",
-            $"l.file_row_number AS {RowColumn}",
-            $"{t} AS __t",
-            $"l.{Q(LogColumns.RegistryVersion)} AS __version",
-        };
+            times.Add($"epoch_us(o.{OfflineEvent(view.Index)}) AS {OfflineEventMicros(view.Index)}");
+            if (view.HasCreated)
+            {
+                times.Add($"epoch_us(o.{OfflineCreated(view.Index)}) AS {OfflineCreatedMicros(view.Index)}");
+            }
+        }
+        times.AddRange(plan.Features.Select(f => $"epoch_us(l.{Q(LogColumns.EventTimestamp(f.Reference))}) AS {ServedEventMicros(f.Index)}"));
+
+        var columns = new List<string> { "b.*" };
         foreach (var feature in plan.Features)
         {
-            var cause = CauseSql(plan, feature, t);
-            columns.Add($"{cause} AS {Cause(feature.Index)}");
-            var reference = feature.Reference;
-            columns.Add($"CASE WHEN ({cause}) = {(int)MismatchCause.StaleOnline} " +
-                        $"THEN epoch_us(o.{OfflineEvent(feature.ViewIndex)}) - epoch_us(l.{Q(LogColumns.EventTimestamp(reference))}) END AS {Lag(feature.Index)}");
+            columns.Add($"{CauseSql(plan, feature)} AS {Cause(feature.Index)}");
+            columns.Add($"b.{OfflineEventMicros(feature.ViewIndex)} - b.{ServedEventMicros(feature.Index)} AS {Lag(feature.Index)}");
         }
         foreach (var view in plan.Views)
         {
-            var first = plan.Features[view.FirstFeature].Reference;
-            columns.Add($"CASE WHEN l.{Q(LogColumns.Status(first))} IN ('PRESENT', 'NULL_VALUE') " +
-                        $"THEN {t} - epoch_us(l.{Q(LogColumns.EventTimestamp(first))}) END AS {Age(view.Index)}");
+            var first = plan.Features[view.FirstFeature];
+            columns.Add($"CASE WHEN b.{Q(LogColumns.Status(first.Reference))} IN ('PRESENT', 'NULL_VALUE') " +
+                        $"THEN b.__t - b.{ServedEventMicros(first.Index)} END AS {Age(view.Index)}");
         }
-        return $"CREATE TEMP TABLE {CompareTable} AS\nSELECT {string.Join(",\n       ", columns)}\n" +
-               $"FROM {LogFiles.RelationSql} l\nJOIN {OfflineTable} o ON o.{FileColumn} = l.filename AND o.{RowColumn} = l.file_row_number";
+        var join = string.Join(" AND ", pair.Select(c => $"o.{c} = l.{c}"));
+        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n" +
+               $"SELECT {string.Join(",\n       ", times)}\nFROM {LogFiles.RelationSql} l\nJOIN (\n{offline}\n) o ON {join}\nWHERE {windowSql}\n) b";
     }
 
-    private static string CauseSql(AuditPlan plan, AuditFeature feature, string t)
+    private static string OfflineEventMicros(int view) => $"__oe_{view}";
+
+    private static string OfflineCreatedMicros(int view) => $"__oc_{view}";
+
+    private static string ServedEventMicros(int feature) => $"__se_{feature}";
+
+    private static string CauseSql(AuditPlan plan, AuditFeature feature)
     {
         var reference = feature.Reference;
-        var status = $"l.{Q(LogColumns.Status(reference))}";
-        var served = $"l.{Q(LogColumns.Value(reference))}";
-        var servedEvent = $"epoch_us(l.{Q(LogColumns.EventTimestamp(reference))})";
-        var offline = $"o.{OfflineValue(feature.Index)}";
-        var offlineEvent = $"epoch_us(o.{OfflineEvent(feature.ViewIndex)})";
+        var status = $"b.{Q(LogColumns.Status(reference))}";
+        var served = $"b.{Q(LogColumns.Value(reference))}";
+        var servedEvent = $"b.{ServedEventMicros(feature.Index)}";
+        var offline = $"b.{OfflineValue(feature.Index)}";
+        var offlineEvent = $"b.{OfflineEventMicros(feature.ViewIndex)}";
         var lateOffline = plan.Views[feature.ViewIndex].HasCreated
-            ? $"WHEN epoch_us(o.{OfflineCreated(feature.ViewIndex)}) > {t} THEN {(int)MismatchCause.LateOffline}\n"
+            ? $"  WHEN b.{OfflineCreatedMicros(feature.ViewIndex)} > b.__t THEN {(int)MismatchCause.LateOffline}\n"
             : "";
         return "CASE\n" +
                $"  WHEN {status} IS NULL THEN NULL\n" +
                $"  WHEN ({status} = 'PRESENT' AND {offlineEvent} IS NOT NULL AND {offline} IS NOT NULL AND {served} IS NOT DISTINCT FROM {offline})\n" +
                $"    OR ({status} = 'NULL_VALUE' AND {offlineEvent} IS NOT NULL AND {offline} IS NULL)\n" +
                $"    OR ({status} IN ('NOT_FOUND', 'OUTSIDE_MAX_AGE') AND {offlineEvent} IS NULL) THEN 0\n" +
-               (lateOffline.Length > 0 ? "  " + lateOffline : "") +
+               lateOffline +
                $"  WHEN {status} = 'NOT_FOUND' THEN {(int)MismatchCause.MissingOnline}\n" +
                $"  WHEN {offlineEvent} IS NULL OR {servedEvent} > {offlineEvent} THEN {(int)MismatchCause.OnlineOnly}\n" +
                $"  WHEN {servedEvent} < {offlineEvent} THEN {(int)MismatchCause.StaleOnline}\n" +
@@ -100,60 +122,52 @@ internal static class AuditSql
     }
 
     /// <summary>
-    /// One row: total rows, first and last request µs; per feature rows, matches, the count of each cause (in
-    /// <see cref="AuditNames.Causes"/> order) and the stale lag's p50, p95, max; per view served rows and age p50, p95, max.
+    /// One row over <paramref name="classifiedSql"/>: total rows, first and last request µs, the registry versions
+    /// (comma-separated); per feature rows, matches, the count of each cause (in <see cref="AuditNames.Causes"/>
+    /// order) and the stale lag's p50, p95, max; per view served rows and age p50, p95, max.
     /// </summary>
-    public static string Summary(AuditPlan plan)
+    public static string Summary(AuditPlan plan, string classifiedSql)
     {
-        var columns = new List<string> { "count(*)", "min(__t)", "max(__t)" };
+        var columns = new List<string> { "count(*)", "min(__t)", "max(__t)", $"string_agg(DISTINCT CAST({Q(LogColumns.RegistryVersion)} AS VARCHAR), ',')" };
         foreach (var feature in plan.Features)
         {
             var cause = Cause(feature.Index);
             columns.Add($"count({cause})");
             columns.Add($"count(*) FILTER (WHERE {cause} = 0)");
             columns.AddRange(AuditNames.Causes.Select(c => $"count(*) FILTER (WHERE {cause} = {(int)c})"));
-            columns.AddRange(Quantiles(Lag(feature.Index)));
+            columns.AddRange(Quantiles(Lag(feature.Index), $" FILTER (WHERE {cause} = {(int)MismatchCause.StaleOnline})"));
         }
         foreach (var view in plan.Views)
         {
             columns.Add($"count({Age(view.Index)})");
-            columns.AddRange(Quantiles(Age(view.Index)));
+            columns.AddRange(Quantiles(Age(view.Index), ""));
         }
-        return $"SELECT {string.Join(",\n       ", columns)}\nFROM {CompareTable}";
+        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n{classifiedSql}\n)";
     }
 
-    private static IEnumerable<string> Quantiles(string column) =>
+    /// <summary>p50 and p95 (one aggregate, written twice: DuckDB computes identical aggregates once) and max.</summary>
+    private static IEnumerable<string> Quantiles(string column, string filter) =>
     [
-        $"CAST(quantile_disc({column}, 0.5) AS BIGINT)",
-        $"CAST(quantile_disc({column}, 0.95) AS BIGINT)",
-        $"max({column})",
+        $"CAST(quantile_disc({column}, [0.5, 0.95]){filter} AS BIGINT[])[1]",
+        $"CAST(quantile_disc({column}, [0.5, 0.95]){filter} AS BIGINT[])[2]",
+        $"max({column}){filter}",
     ];
 
-    public static string RegistryVersions => $"SELECT DISTINCT __version FROM {CompareTable} WHERE __version IS NOT NULL ORDER BY 1";
-
     /// <summary>Every (row, feature) that did not match, long format, both values as text, in request order.</summary>
-    public static string MismatchCopy(AuditPlan plan)
+    public static string MismatchCopy(AuditPlan plan, string classifiedSql)
     {
-        var anyMismatch = string.Join(" OR ", plan.Features.Select(f => $"c.{Cause(f.Index)} > 0"));
-        var sql = new StringBuilder();
-        sql.Append("COPY (\nWITH m AS MATERIALIZED (\n");
-        sql.Append($"  SELECT l.*, o.*, c.* EXCLUDE ({FileColumn}, {RowColumn})\n");
-        sql.Append($"  FROM {CompareTable} c\n");
-        sql.Append($"  JOIN {LogFiles.RelationSql} l ON l.filename = c.{FileColumn} AND l.file_row_number = c.{RowColumn}\n");
-        sql.Append($"  JOIN {OfflineTable} o ON o.{FileColumn} = c.{FileColumn} AND o.{RowColumn} = c.{RowColumn}\n");
-        sql.Append($"  WHERE {anyMismatch}\n)\n");
+        var anyMismatch = string.Join(" OR ", plan.Features.Select(f => $"{Cause(f.Index)} > 0"));
         var causeName = "CASE {0} " + string.Join(" ", AuditNames.Causes.Select(c => $"WHEN {(int)c} THEN '{AuditNames.Of(c)}'")) + " END";
         var branches = plan.Features.Select(f =>
         {
             var reference = f.Reference;
-            var keys = plan.Keys.Select(k => $"{Q(k)}");
             var view = plan.Views[f.ViewIndex];
             return "SELECT " + string.Join(", ",
                 new[] { Q(LogColumns.RequestId), Q(LogColumns.RequestTime), Q(LogColumns.RegistryVersion) }
-                    .Concat(keys)
+                    .Concat(plan.Keys.Select(Q))
                     .Concat(
                     [
-                        $"{Literal(reference.ToString())} AS feature",
+                        $"{SqlIdentifier.Literal(reference.ToString())} AS feature",
                         $"{string.Format(CultureInfo.InvariantCulture, causeName, Cause(f.Index))} AS cause",
                         $"{Q(LogColumns.Status(reference))} AS served_status",
                         $"CAST({Q(LogColumns.Value(reference))} AS VARCHAR) AS served_value",
@@ -164,10 +178,6 @@ internal static class AuditSql
                     ])) +
                 $" FROM m WHERE {Cause(f.Index)} > 0";
         });
-        sql.Append(string.Join("\nUNION ALL\n", branches));
-        sql.Append($"\nORDER BY {Q(LogColumns.RequestTime)}, {Q(LogColumns.RequestId)}, feature\n) TO $out (FORMAT PARQUET)");
-        return sql.ToString();
+        return $"COPY (\nWITH m AS MATERIALIZED (\nSELECT * FROM (\n{classifiedSql}\n) WHERE {anyMismatch}\n)\n{string.Join("\nUNION ALL\n", branches)}\nORDER BY {Q(LogColumns.RequestTime)}, {Q(LogColumns.RequestId)}, feature\n) TO $out (FORMAT PARQUET)";
     }
-
-    private static string Literal(string text) => SqlIdentifier.Literal(text);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
 using FeatureStore.Core.Audit;
@@ -11,16 +12,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// The audit in DuckDB, over the log files where they lie. Four statements:
+/// The audit in DuckDB, over the log files where they lie (only those of the days the window touches):
 /// <list type="number">
-/// <item>the logged entities (file, row, join keys, request time) in the audit window go to a temporary Parquet
-/// file, the entity file of</item>
+/// <item>the distinct (join keys, request time) pairs of the window go to a small temporary Parquet file, the entity
+/// file of</item>
 /// <item>the training-set join itself (<see cref="TrainingSetPlanner"/> and <see cref="TrainingSetSql"/>, unchanged),
 /// with the request time as each row's timestamp, carrying besides each feature the winning row's event and created
-/// timestamps per view, into a temporary table;</item>
-/// <item>each log row joined with its recomputation and classified per feature (<see cref="AuditSql"/>);</item>
-/// <item>the counts, lag and freshness quantiles, and (when anything mismatched) the mismatching rows with both values
-/// written to Parquet.</item>
+/// timestamps per view;</item>
+/// <item>one statement joins every log row to its pair's recomputation, classifies it per feature
+/// (<see cref="AuditSql"/>) and aggregates the counts, the lag and the freshness quantiles, streaming; only when
+/// something mismatched does a second pass write the mismatching rows with both values to Parquet.</item>
 /// </list>
 /// DuckDB spills past its memory limit, so a day of logs with millions of rows fits.
 /// </summary>
@@ -65,25 +66,33 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             }
 
             var window = Window(request);
+            var keys = KeysOf(definitions, logged);
+            var logColumns = AuditSql.LogColumnsOf(keys, logged);
+            var files = InWindow(logs.Files, request.Since, request.Until);
+            if (files.Count == 0)
+            {
+                return Empty(service.Name, logged, notLogged);
+            }
             var entities = Path.Combine(tempDirectory, "audit-entities.parquet");
-            await ExecuteAsync(connection, AuditSql.EntitiesCopy(KeysOf(definitions, logged), window.Sql),
-                With(logs.Parameters(), window.Parameters, ("out", entities)), cancellationToken);
+            await ExecuteAsync(connection, AuditSql.EntitiesCopy(keys, window.Sql),
+                With(new Dictionary<string, object?> { [LogFiles.FilesParameter] = files.ToList() }, window.Parameters, ("out", entities)), cancellationToken);
 
-            var plan = await PlanAsync(connection, request, logged, entities, folder, cancellationToken);
-            var offlineParameters = new Dictionary<string, object?> { [TrainingSetSql.EntitiesParameter] = entities };
+            var plan = await PlanAsync(connection, request, logged, keys, entities, folder, cancellationToken);
+            var parameters = new Dictionary<string, object?>
+            {
+                [TrainingSetSql.EntitiesParameter] = entities,
+                [LogFiles.FilesParameter] = files.ToList(),
+            };
             for (var i = 0; i < plan.Plan.Views.Count; i++)
             {
-                offlineParameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
+                parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
             }
-            var offlineSql = $"CREATE TEMP TABLE {AuditSql.OfflineTable} AS\n{TrainingSetSql.Build(plan.Plan)}";
-            _logger.LogDebug("Audit recomputation:\n{Sql}", offlineSql);
-            await ExecuteAsync(connection, offlineSql, offlineParameters, cancellationToken);
+            With(parameters, window.Parameters);
+            var classified = AuditSql.Classified(plan, TrainingSetSql.Build(plan.Plan), logColumns, Window(request, "l.").Sql);
+            _logger.LogDebug("Audit, rows classified:\n{Sql}", classified);
 
-            var compare = AuditSql.Compare(plan);
-            _logger.LogDebug("Audit comparison:\n{Sql}", compare);
-            await ExecuteAsync(connection, compare, logs.Parameters(), cancellationToken);
-
-            var report = await SummarizeAsync(connection, plan, service.Name, cancellationToken) with { NotLogged = notLogged };
+            var report = await SummarizeAsync(connection, plan, AuditSql.Summary(plan, classified), parameters, service.Name, cancellationToken)
+                with { NotLogged = notLogged };
             if (report.Mismatches > 0 && request.MismatchFile is { } mismatchFile)
             {
                 var output = Path.GetFullPath(mismatchFile);
@@ -91,7 +100,7 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
                 var temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.tmp");
                 try
                 {
-                    await ExecuteAsync(connection, AuditSql.MismatchCopy(plan), With(logs.Parameters(), [], ("out", temporary)), cancellationToken);
+                    await ExecuteAsync(connection, AuditSql.MismatchCopy(plan, classified), With(parameters, [], ("out", temporary)), cancellationToken);
                     File.Move(temporary, output, overwrite: true);
                 }
                 finally
@@ -119,35 +128,39 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         features.Select(f => f.View).Distinct().SelectMany(v => definitions.EntitiesOf(definitions.GetFeatureView(v)))
             .Select(e => e.JoinKey).Distinct().Order(StringComparer.Ordinal).ToArray();
 
-    private static (string Sql, (string, object?)[] Parameters) Window(AuditRequest request)
+    /// <summary>The audit window as a condition on <c>request_time</c> (of the relation <paramref name="alias"/>, if given) and its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) Window(AuditRequest request, string alias = "")
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)>();
         if (request.Since is { } since)
         {
-            conditions.Add($"{SqlIdentifier.Quote(LogColumns.RequestTime)} >= $since");
+            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} >= $since");
             parameters.Add(("since", since.UtcDateTime));
         }
         if (request.Until is { } until)
         {
-            conditions.Add($"{SqlIdentifier.Quote(LogColumns.RequestTime)} < $until");
+            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} < $until");
             parameters.Add(("until", until.UtcDateTime));
         }
         return (conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions), parameters.ToArray());
     }
 
     private static async Task<AuditPlan> PlanAsync(
-        DuckDBConnection connection, AuditRequest request, IReadOnlyList<FeatureReference> features, string entities, string folder,
-        CancellationToken cancellationToken)
+        DuckDBConnection connection, AuditRequest request, IReadOnlyList<FeatureReference> features, IReadOnlyList<string> keys,
+        string entities, string folder, CancellationToken cancellationToken)
     {
-        var entityColumns = await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
-            new Dictionary<string, object?> { ["entities"] = entities }, cancellationToken);
+        // The planner sees only the keys and the request time: the served columns are carried through unchecked, and
+        // their names (view__feature) must not count as clashes with the output's.
+        var entityColumns = (await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
+                new Dictionary<string, object?> { ["entities"] = entities }, cancellationToken))
+            .Where(c => keys.Contains(c.Name) || c.Name == LogColumns.RequestTime).ToArray();
         var trainingSet = new TrainingSetRequest
         {
             Definitions = request.Definitions,
             RepositoryRoot = request.RepositoryRoot,
             Features = features,
-            EntityFile = entities,
+            EntityFile = folder,
             OutputPath = Path.Combine(Path.GetTempPath(), "unused.parquet"),
             FullFeatureNames = true,
             TimestampColumn = LogColumns.RequestTime,
@@ -156,11 +169,27 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         return AuditPlan.From(planned.Plan, request.Definitions);
     }
 
-    private static async Task<AuditReport> SummarizeAsync(DuckDBConnection connection, AuditPlan plan, string service, CancellationToken cancellationToken)
+    private static async Task<AuditReport> SummarizeAsync(
+        DuckDBConnection connection, AuditPlan plan, string sql, IReadOnlyDictionary<string, object?> parameters, string service,
+        CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = AuditSql.Summary(plan);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+        await using var _ = cancellationToken.Register(command.Cancel);
+        DbDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (DuckDBException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
+        await using var __ = reader;
         await reader.ReadAsync(cancellationToken);
         var ordinal = 0;
         long Long() => NullableLong() ?? 0;
@@ -181,6 +210,10 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         var rows = Long();
         var first = NullableLong();
         var last = NullableLong();
+        var versions = reader.IsDBNull(ordinal)
+            ? []
+            : reader.GetString(ordinal).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order().ToArray();
+        ordinal++;
         var features = new List<FeatureAudit>();
         foreach (var feature in plan.Features)
         {
@@ -202,16 +235,6 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             var served = Long();
             freshness.Add(new ViewLogFreshness(view.Name, served, Quantiles()));
         }
-        var versions = new List<int>();
-        await using (var versionsCommand = connection.CreateCommand())
-        {
-            versionsCommand.CommandText = AuditSql.RegistryVersions;
-            await using var versionReader = await versionsCommand.ExecuteReaderAsync(cancellationToken);
-            while (await versionReader.ReadAsync(cancellationToken))
-            {
-                versions.Add(Convert.ToInt32(versionReader.GetValue(0), CultureInfo.InvariantCulture));
-            }
-        }
         return new AuditReport
         {
             Service = service,
@@ -223,6 +246,36 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             Freshness = freshness,
         };
     }
+
+    /// <summary>The report of a window that holds no log file.</summary>
+    private static AuditReport Empty(string service, IReadOnlyList<FeatureReference> features, IReadOnlyList<string> notLogged) => new()
+    {
+        Service = service,
+        Rows = 0,
+        Features = features.Select(f => new FeatureAudit
+        {
+            Feature = f.ToString(), Rows = 0, Matches = 0, ByCause = AuditNames.Causes.ToDictionary(c => c, _ => 0L),
+        }).ToArray(),
+        Freshness = features.Select(f => f.View).Distinct().Select(v => new ViewLogFreshness(v, 0, null)).ToArray(),
+        NotLogged = notLogged,
+    };
+
+    /// <summary>
+    /// The files that can hold requests in [since, until): those in a <c>date=YYYY-MM-DD</c> folder of a day the
+    /// window touches, and any file outside such folders.
+    /// </summary>
+    private static IReadOnlyList<string> InWindow(IReadOnlyList<string> files, DateTimeOffset? since, DateTimeOffset? until) =>
+        files.Where(file =>
+        {
+            var folder = Path.GetFileName(Path.GetDirectoryName(file)) ?? "";
+            if (!folder.StartsWith("date=", StringComparison.Ordinal)
+                || !DateOnly.TryParseExact(folder["date=".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return true;
+            }
+            return (since is null || day >= DateOnly.FromDateTime(since.Value.UtcDateTime))
+                   && (until is null || day <= DateOnly.FromDateTime(until.Value.UtcDateTime));
+        }).ToArray();
 
     private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond);
 
@@ -244,9 +297,12 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         }
         catch (DuckDBException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ex.ErrorType == DuckDB.NET.Native.DuckDBErrorType.OutOfMemory
-                ? new StoreUnavailableException("DuckDB ran out of memory auditing the logs; raise the memory limit or free space for spilling.", ex)
-                : new UserInputException($"Auditing the logs failed: {DuckDbMessages.Trim(ex.Message)}", ex);
+            throw Failure(ex);
         }
     }
+
+    private static Exception Failure(DuckDBException ex) =>
+        ex.ErrorType == DuckDB.NET.Native.DuckDBErrorType.OutOfMemory
+            ? new StoreUnavailableException("DuckDB ran out of memory auditing the logs; raise the memory limit or free space for spilling.", ex)
+            : new UserInputException($"Auditing the logs failed: {DuckDbMessages.Trim(ex.Message)}", ex);
 }

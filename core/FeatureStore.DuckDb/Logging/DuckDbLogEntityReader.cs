@@ -42,7 +42,7 @@ public sealed class DuckDbLogEntityReader : ILogEntityReader
         try
         {
             await DuckDbCommands.ExecuteAsync(connection,
-                $"COPY (SELECT {string.Join(", ", columns.Select(SqlIdentifier.Quote))} FROM {LogFiles.RelationSql} ORDER BY filename, file_row_number) TO $out (FORMAT PARQUET)",
+                $"COPY (SELECT {string.Join(", ", columns.Select(SqlIdentifier.Quote))} FROM {LogFiles.OrderedRelationSql} ORDER BY filename, file_row_number) TO $out (FORMAT PARQUET)",
                 parameters, cancellationToken);
         }
         catch (DuckDBException ex)

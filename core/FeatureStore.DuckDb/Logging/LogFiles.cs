@@ -11,8 +11,11 @@ namespace FeatureStore.DuckDb;
 /// </summary>
 internal sealed record LogFiles(string Where, IReadOnlyList<string> Files, IReadOnlyList<ColumnInfo> Columns)
 {
-    /// <summary>The relation over every file: <c>filename</c> and <c>file_row_number</c> identify a row.</summary>
-    public const string RelationSql = "read_parquet($logs, union_by_name = true, filename = true, file_row_number = true, hive_partitioning = false)";
+    /// <summary>The relation over every file, matching columns by name.</summary>
+    public const string RelationSql = "read_parquet($logs, union_by_name = true, hive_partitioning = false)";
+
+    /// <summary>The same with <c>filename</c> and <c>file_row_number</c>, which order the rows as written.</summary>
+    public const string OrderedRelationSql = "read_parquet($logs, union_by_name = true, filename = true, file_row_number = true, hive_partitioning = false)";
 
     public const string FilesParameter = "logs";
 
