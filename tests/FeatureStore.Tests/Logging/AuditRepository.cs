@@ -296,6 +296,16 @@ internal sealed class AuditRepository : IAsyncDisposable
         return expected;
     }
 
+    /// <summary>Applies the definitions again with the service listing only <paramref name="features"/>.</summary>
+    public async Task ApplyServiceAsync(params string[] features)
+    {
+        Definitions = Definitions with
+        {
+            FeatureServices = [Definitions.FeatureServices.Single() with { Features = features }],
+        };
+        await Registry.ApplyAsync(Definitions);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();

@@ -184,6 +184,32 @@ public sealed class AuditTests(RedisFixture redis)
         Assert.Equal(repository.LatestStats(20).Label ?? "", reader.IsDBNull(2) ? "" : reader.GetString(2));
     }
 
+    [Fact]
+    public async Task Logs_written_before_the_service_gained_features_audit_each_feature_over_the_rows_that_logged_it()
+    {
+        await using var repository = await AuditRepository.CreateAsync(redis.ConnectionString);
+        await repository.ApplyServiceAsync("driver_stats");
+        await using (var server = await repository.StartServerAsync())
+        {
+            await repository.ServeRandomAsync(server, 30, seed: 10);
+        }
+        var before = repository.ServedDrivers.Count;
+        await repository.ApplyServiceAsync("driver_stats", "driver_profile:rating", "driver_profile:tags");
+        await using (var server = await repository.StartServerAsync())
+        {
+            await repository.ServeRandomAsync(server, 30, seed: 11);
+        }
+
+        var (exitCode, report, error) = await repository.AuditAsync();
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(repository.ServedDrivers.Count, report.GetProperty("rows").GetInt64());
+        Assert.Equal(repository.ServedDrivers.Count, Feature(report, "driver_stats:trips").GetProperty("matches").GetInt64());
+        Assert.Equal(repository.ServedDrivers.Count - before, Feature(report, "driver_profile:rating").GetProperty("rows").GetInt64());
+        Assert.Equal(repository.ServedDrivers.Count - before, Feature(report, "driver_profile:tags").GetProperty("matches").GetInt64());
+        Assert.Equal([2, 3], report.GetProperty("registry_versions").EnumerateArray().Select(v => v.GetInt32()));
+    }
+
     private static string MismatchFile(JsonElement report) =>
         report.GetProperty("mismatch_file").GetString() ?? throw new InvalidOperationException("The report names no mismatch file.");
 
