@@ -4,6 +4,7 @@ using DuckDB.NET.Data;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
 using FeatureStore.Materializer.Cli;
 using StackExchange.Redis;
 using FeatureStore.Redis;
@@ -20,13 +21,22 @@ namespace FeatureStore.Bench;
 /// Targets: >= 300,000 entities/s, >= 0.6 of raw HSET, peak RSS &lt; 1 GB.
 /// Options: <c>--entities N</c> (default 1,000,000), <c>--versions N</c> rows per entity (default 10), <c>--rounds N</c>
 /// (default 3): materialization and baseline alternate, each round into an empty keyspace; the median round is reported.
-/// Redis: FEATURESTORE_BENCH_REDIS, or a redis-server started on a free port.
+/// <c>--backend redis|embedded|redis,embedded</c> (default redis): the store, or both one after the other in the same
+/// run over the same data, with a comparison at the end. Redis: FEATURESTORE_BENCH_REDIS, or a redis-server started on
+/// a free port; embedded: Garnet hosted by this process (the command connects to it as a server would), then its
+/// checkpoint at exit and the next host's recovery are timed.
 /// </summary>
 internal sealed class MaterializeBenchmark : IBenchmark
 {
-    private const string Project = "bench_materialize";
+    internal const string Project = "bench_materialize";
     private const string RawProject = "bench_raw_hset";
     private const int FeatureCount = 10;
+
+    /// <summary>
+    /// The benchmark's own connection: cleanup SCANs by pattern, and Garnet walks its whole keyspace in one SCAN call
+    /// when few keys match (Redis stops after COUNT slots), which takes seconds at a million keys.
+    /// </summary>
+    private const string AdminOptions = ",allowAdmin=true,syncTimeout=300000,asyncTimeout=300000";
 
     public string Name => "materialize";
 
@@ -35,56 +45,43 @@ internal sealed class MaterializeBenchmark : IBenchmark
         var entities = BenchOptions.Int(args, "--entities", 1_000_000);
         var versions = BenchOptions.Int(args, "--versions", 10);
         var rounds = BenchOptions.Int(args, "--rounds", 3);
+        var backends = BenchStore.Parse(args);
         var root = Directory.CreateTempSubdirectory("featurestore-bench-materialize-").FullName;
         try
         {
-            await using var benchRedis = await BenchRedis.StartAsync(root);
-            var connectionString = benchRedis.ConnectionString;
-            Console.WriteLine($"redis: {benchRedis.Description}");
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
-
             var end = DateTimeOffset.UtcNow;
             end = new DateTimeOffset(end.UtcTicks - end.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
             var clock = Stopwatch.StartNew();
-            await WriteRepositoryAsync(root, connectionString, entities, versions, end);
+            await WriteRepositoryAsync(root, entities, versions, end);
             Console.WriteLine($"generated {(long)entities * versions:N0} source rows ({entities:N0} entities x {versions} versions x {FeatureCount} features) in {clock.Elapsed.TotalSeconds:0.0} s");
-            Require(await CliApplication.RunAsync(["apply", "--repo", root], TextWriter.Null, Console.Error), "apply");
-
-            var selectionCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var selection = await MeasureSelectionAsync(root, end);
-            selectionCpu = Process.GetCurrentProcess().TotalProcessorTime - selectionCpu;
-            Console.WriteLine($"DuckDB selection (the engine's query run inside DuckDB, rows hashed, not transferred): {selection.Elapsed.TotalSeconds:0.00} s for {selection.Rows:N0} keys, {selectionCpu.TotalSeconds:0.00} s CPU");
-
-            // Rounds alternate the two measurements, each from the same empty keyspace, so a burst of load on this
-            // shared host hits one round rather than deciding the ratio; the median round is the figure.
-            var results = new List<RoundResult>();
-            for (var round = 1; round <= rounds; round++)
+            var medians = new List<(string Backend, RoundResult Median)>();
+            foreach (var backend in backends)
             {
-                var result = await RunRoundAsync(redis, root, entities, end);
-                results.Add(result);
-                Console.WriteLine($"round {round}/{rounds}: {result.MaterializeOutput.Trim()}");
-                Console.WriteLine(
-                    $"  end to end {result.EndToEnd.TotalSeconds:0.00} s = {result.Rate:N0} entities/s; redis-server CPU {result.RedisCpu * 1e6 / entities:0.00} µs per entity, this process {result.Cpu.TotalSeconds:0.00} s; peak RSS {result.PeakRss / 1048576.0:N0} MB");
-                Console.WriteLine(
-                    $"  raw pipelined HSET (same keys, one field of the same bytes per hash) {result.Raw.TotalSeconds:0.00} s = {result.RawRate:N0} hashes/s; redis-server CPU {result.RawRedisCpu * 1e6 / entities:0.00} µs per hash, this process {result.RawCpu.TotalSeconds:0.00} s");
-                Console.WriteLine($"  raw pipelined HSET + PEXPIREAT (the same plus each key's expiry, no compare): {result.RawWithExpiryRate:N0} hashes/s");
-                Console.WriteLine($"  ratio {result.Ratio:0.00} (to HSET + PEXPIREAT {result.RatioWithExpiry:0.00}); Redis memory {result.MemoryPerEntity:N0} bytes per entity");
+                Console.WriteLine();
+                Console.WriteLine($"== backend: {backend}");
+                await using var store = await BenchStore.StartAsync(Path.Combine(root, "store-" + backend), backend);
+                await WriteConfigAsync(root, store.OnlineStoreYaml);
+                if (medians.Count == 0)
+                {
+                    Require(await CliApplication.RunAsync(["apply", "--repo", root], TextWriter.Null, Console.Error), "apply");
+                    var selectionCpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var selection = await MeasureSelectionAsync(root, end);
+                    selectionCpu = Process.GetCurrentProcess().TotalProcessorTime - selectionCpu;
+                    Console.WriteLine($"DuckDB selection (the engine's query run inside DuckDB, rows hashed, not transferred): {selection.Elapsed.TotalSeconds:0.00} s for {selection.Rows:N0} keys, {selectionCpu.TotalSeconds:0.00} s CPU");
+                }
+                medians.Add((backend, await RunBackendAsync(store, root, entities, versions, rounds, end)));
             }
-            var median = results.OrderBy(r => r.Ratio).ElementAt(results.Count / 2);
-            var peakRss = results.Max(r => r.PeakRss);
-            Console.WriteLine($"median round (ratio; {rounds} rounds, ratios {string.Join(", ", results.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)))}):");
-            Console.WriteLine($"end to end: {median.EndToEnd.TotalSeconds:0.00} s, {median.Rate:N0} entities/s ({median.Rate * versions:N0} source rows/s)");
-            Console.WriteLine($"peak RSS during materialize: {peakRss / 1048576.0:N0} MB (highest round)");
-            Console.WriteLine($"Redis memory: {median.MemoryPerEntity:N0} bytes per entity");
-            Console.WriteLine($"raw baseline, pipelined HSET: {median.Raw.TotalSeconds:0.00} s, {median.RawRate:N0} hashes/s");
-            Console.WriteLine($"ratio end-to-end / raw HSET: {median.Ratio:0.00}");
-            Console.WriteLine($"for reference, raw HSET + PEXPIREAT: {median.RawWithExpiryRate:N0} hashes/s; ratio end-to-end / that: {median.RatioWithExpiry:0.00}");
-            // redis-server is single-threaded: its CPU per key bounds the rate whatever the client does.
-            Console.WriteLine($"redis-server CPU bound: materialize <= {entities / median.RedisCpu:N0} entities/s, raw HSET <= {entities / median.RawRedisCpu:N0} hashes/s (ratio <= {median.RawRedisCpu / median.RedisCpu:0.00})");
-            Console.WriteLine($"targets: >= 300,000 entities/s [{(median.Rate >= 300_000 ? "met" : "missed")}], >= 0.6 of raw [{(median.Ratio >= 0.6 ? "met" : "missed")}], peak RSS < 1 GB [{(peakRss < 1L << 30 ? "met" : "missed")}]");
-
-            await DeleteProjectAsync(redis, Project);
-            await DeleteProjectAsync(redis, RawProject);
+            if (medians.Count > 1)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"backends compared in this run ({entities:N0} entities, median rounds):");
+                Console.WriteLine($"{"backend",-10} {"end to end s",13} {"entities/s",11} {"raw HSET/s",11} {"ratio",6} {"peak RSS MB",12}");
+                foreach (var (backend, m) in medians)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{backend,-10} {m.EndToEnd.TotalSeconds,13:0.00} {m.Rate,11:N0} {m.RawRate,11:N0} {m.Ratio,6:0.00} {m.PeakRss / 1048576.0,12:N0}"));
+                }
+            }
             return 0;
         }
         finally
@@ -99,9 +96,74 @@ internal sealed class MaterializeBenchmark : IBenchmark
         }
     }
 
+    /// <summary>The rounds against one backend; returns the median round.</summary>
+    private static async Task<RoundResult> RunBackendAsync(BenchStore store, string root, int entities, int versions, int rounds, DateTimeOffset end)
+    {
+        Console.WriteLine($"online store: {store.Description}");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(store.ConnectionString + AdminOptions);
+        // Rounds alternate the two measurements, each from the same empty keyspace, so a burst of load on this
+        // shared host hits one round rather than deciding the ratio; the median round is the figure.
+        var results = new List<RoundResult>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var result = await RunRoundAsync(store, redis, root, entities, end);
+            results.Add(result);
+            Console.WriteLine($"round {round}/{rounds}: {result.MaterializeOutput.Trim()}");
+            Console.WriteLine(
+                $"  end to end {result.EndToEnd.TotalSeconds:0.00} s = {result.Rate:N0} entities/s; {ServerCpu(result.RedisCpu, entities, "entity")}, this process {result.Cpu.TotalSeconds:0.00} s; peak RSS {result.PeakRss / 1048576.0:N0} MB");
+            Console.WriteLine(
+                $"  raw pipelined HSET (same keys, one field of the same bytes per hash) {result.Raw.TotalSeconds:0.00} s = {result.RawRate:N0} hashes/s; {ServerCpu(result.RawRedisCpu, entities, "hash")}, this process {result.RawCpu.TotalSeconds:0.00} s");
+            Console.WriteLine($"  raw pipelined HSET + PEXPIREAT (the same plus each key's expiry, no compare): {result.RawWithExpiryRate:N0} hashes/s");
+            Console.WriteLine($"  ratio {result.Ratio:0.00} (to HSET + PEXPIREAT {result.RatioWithExpiry:0.00}); store memory {(result.MemoryPerEntity is { } bytes ? $"{bytes:N0} bytes per entity" : "- (Garnet reports no used_memory)")}");
+        }
+        var median = results.OrderBy(r => r.Ratio).ElementAt(results.Count / 2);
+        var peakRss = results.Max(r => r.PeakRss);
+        Console.WriteLine($"median round (ratio; {rounds} rounds, ratios {string.Join(", ", results.Select(r => r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)))}):");
+        Console.WriteLine($"end to end: {median.EndToEnd.TotalSeconds:0.00} s, {median.Rate:N0} entities/s ({median.Rate * versions:N0} source rows/s)");
+        Console.WriteLine($"peak RSS during materialize: {peakRss / 1048576.0:N0} MB (highest round{(store.Backend == BenchStore.Embedded ? "; includes Garnet, hosted in this process" : "")})");
+        if (median.MemoryPerEntity is { } perEntity)
+        {
+            Console.WriteLine($"Redis memory: {perEntity:N0} bytes per entity");
+        }
+        Console.WriteLine($"raw baseline, pipelined HSET: {median.Raw.TotalSeconds:0.00} s, {median.RawRate:N0} hashes/s");
+        Console.WriteLine($"ratio end-to-end / raw HSET: {median.Ratio:0.00}");
+        Console.WriteLine($"for reference, raw HSET + PEXPIREAT: {median.RawWithExpiryRate:N0} hashes/s; ratio end-to-end / that: {median.RatioWithExpiry:0.00}");
+        if (median.RedisCpu is { } redisCpu && median.RawRedisCpu is { } rawRedisCpu)
+        {
+            // redis-server is single-threaded: its CPU per key bounds the rate whatever the client does.
+            Console.WriteLine($"redis-server CPU bound: materialize <= {entities / redisCpu:N0} entities/s, raw HSET <= {entities / rawRedisCpu:N0} hashes/s (ratio <= {rawRedisCpu / redisCpu:0.00})");
+        }
+        Console.WriteLine($"targets: >= 300,000 entities/s [{(median.Rate >= 300_000 ? "met" : "missed")}], >= 0.6 of raw [{(median.Ratio >= 0.6 ? "met" : "missed")}], peak RSS < 1 GB [{(peakRss < 1L << 30 ? "met" : "missed")}]");
+
+        if (store.Backend == BenchStore.Embedded)
+        {
+            // What a CLI command hosting the store pays beyond the writes: a checkpoint at exit, and the next
+            // process's recovery of everything written (here the last round's hashes).
+            await redis.CloseAsync();
+            var checkpoint = await store.ReleaseHostingAsync();
+            var bytes = store.FolderBytes() ?? 0;
+            var recovery = await store.HostAgainAsync();
+            Console.WriteLine(
+                $"embedded hosting: checkpoint and stop {checkpoint.TotalSeconds:0.00} s; folder {bytes / 1048576.0:N0} MB ({bytes / (double)entities:N0} bytes per entity); next host opens it in {recovery.TotalSeconds:0.00} s");
+            await using var again = await ConnectionMultiplexer.ConnectAsync(store.ConnectionString + AdminOptions);
+            await DeleteProjectAsync(again, Project);
+            await DeleteProjectAsync(again, RawProject);
+        }
+        else
+        {
+            await DeleteProjectAsync(redis, Project);
+            await DeleteProjectAsync(redis, RawProject);
+        }
+        return median;
+    }
+
+    private static string ServerCpu(double? seconds, int entities, string unit) => seconds is { } cpu
+        ? $"redis-server CPU {cpu * 1e6 / entities:0.00} µs per {unit}"
+        : "store CPU in this process";
+
     private sealed record RoundResult(
-        string MaterializeOutput, TimeSpan EndToEnd, double Rate, long PeakRss, TimeSpan Cpu, double RedisCpu, double MemoryPerEntity,
-        TimeSpan Raw, double RawRate, TimeSpan RawCpu, double RawRedisCpu, double RawWithExpiryRate)
+        string MaterializeOutput, TimeSpan EndToEnd, double Rate, long PeakRss, TimeSpan Cpu, double? RedisCpu, double? MemoryPerEntity,
+        TimeSpan Raw, double RawRate, TimeSpan RawCpu, double? RawRedisCpu, double RawWithExpiryRate)
     {
         public double Ratio => Rate / RawRate;
 
@@ -110,14 +172,14 @@ internal sealed class MaterializeBenchmark : IBenchmark
     }
 
     /// <summary>One materialization through the real command, then the raw HSET baseline, each into an empty keyspace.</summary>
-    private static async Task<RoundResult> RunRoundAsync(ConnectionMultiplexer redis, string root, int entities, DateTimeOffset end)
+    private static async Task<RoundResult> RunRoundAsync(BenchStore store, ConnectionMultiplexer redis, string root, int entities, DateTimeOffset end)
     {
         await DeleteProjectAsync(redis, Project);
         await DeleteProjectAsync(redis, RawProject);
         GC.Collect();
         ResetPeakRss();
-        var before = await UsedMemoryAsync(redis);
-        var redisCpuBefore = await RedisCpuSecondsAsync(redis);
+        var before = await store.UsedMemoryAsync(redis);
+        var redisCpuBefore = await store.ServerCpuSecondsAsync(redis);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = end.AddDays(-30);
         var clock = Stopwatch.StartNew();
@@ -127,15 +189,15 @@ internal sealed class MaterializeBenchmark : IBenchmark
         var endToEnd = clock.Elapsed;
         var peakRss = PeakRssBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        var redisCpu = await RedisCpuSecondsAsync(redis) - redisCpuBefore;
-        var memoryPerEntity = (await UsedMemoryAsync(redis) - before) / (double)entities;
+        var redisCpu = await store.ServerCpuSecondsAsync(redis) - redisCpuBefore;
+        var memoryPerEntity = (await store.UsedMemoryAsync(redis) - before) / (double)entities;
 
         await DeleteProjectAsync(redis, Project);
-        var redisCpuBeforeRaw = await RedisCpuSecondsAsync(redis);
+        var redisCpuBeforeRaw = await store.ServerCpuSecondsAsync(redis);
         var cpuBeforeRaw = Process.GetCurrentProcess().TotalProcessorTime;
         var raw = await RawHsetAsync(redis, entities, end);
         var cpuRaw = Process.GetCurrentProcess().TotalProcessorTime - cpuBeforeRaw;
-        var redisCpuRaw = await RedisCpuSecondsAsync(redis) - redisCpuBeforeRaw;
+        var redisCpuRaw = await store.ServerCpuSecondsAsync(redis) - redisCpuBeforeRaw;
         await DeleteProjectAsync(redis, RawProject);
         var rawWithExpiry = await RawHsetAsync(redis, entities, end, withExpiry: true);
         return new RoundResult(
@@ -143,17 +205,18 @@ internal sealed class MaterializeBenchmark : IBenchmark
             raw, entities / raw.TotalSeconds, cpuRaw, redisCpuRaw, entities / rawWithExpiry.TotalSeconds);
     }
 
-    private static async Task WriteRepositoryAsync(string root, string redis, int entities, int versions, DateTimeOffset end)
-    {
-        await File.WriteAllTextAsync(Path.Combine(root, "featurestore.yaml"), $"""
+    /// <summary>featurestore.yaml naming the store under test; the registry and the data are shared by every backend.</summary>
+    internal static Task WriteConfigAsync(string root, string onlineStoreYaml) =>
+        File.WriteAllTextAsync(Path.Combine(root, "featurestore.yaml"), $"""
             project: {Project}
-            online_store:
-              type: redis
-              connection_string: "{redis}"
+            {onlineStoreYaml}
             offline_store:
               type: duckdb
             registry: .featurestore/registry
             """);
+
+    internal static async Task WriteRepositoryAsync(string root, int entities, int versions, DateTimeOffset end)
+    {
         var features = string.Join("\n", Enumerable.Range(0, FeatureCount).Select(i => $"      - {{name: f{i}, type: {(i < 5 ? "float64" : "int64")}}}"));
         await File.WriteAllTextAsync(Path.Combine(root, "bench.yaml"), $"""
             entities:
@@ -281,7 +344,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
                 }
                 values.Complete();
                 var key = keys.BuildKey(keyWriter.Written);
-                tasks[i] = batch.HashSetAsync(key, field, StoredViewValue.Create(eventMicros, eventMicros, values.Written));
+                tasks[i] = batch.HashSetAsync(key, field, StoredViewValue.Create(new RowVersion(eventMicros, eventMicros), values.Written));
                 if (withExpiry)
                 {
                     // The cheapest write that keeps the issue's per-key expiry: no compare, no script.
@@ -302,21 +365,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return clock.Elapsed;
     }
 
-    /// <summary>redis-server's own CPU time (user + system), from INFO cpu.</summary>
-    private static async Task<double> RedisCpuSecondsAsync(ConnectionMultiplexer redis)
-    {
-        var info = (await redis.GetServers().First().InfoAsync("cpu")).SelectMany(g => g).ToArray();
-        double Read(string name) => double.Parse(info.First(p => p.Key == name).Value, CultureInfo.InvariantCulture);
-        return Read("used_cpu_user") + Read("used_cpu_sys");
-    }
-
-    private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer redis)
-    {
-        var info = await redis.GetServers().First().InfoAsync("memory");
-        return long.Parse(info.SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
-    }
-
-    private static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
+    internal static async Task DeleteProjectAsync(ConnectionMultiplexer redis, string project)
     {
         var layout = new OnlineKeyLayout(project);
         var database = redis.GetDatabase();
@@ -362,7 +411,7 @@ internal sealed class MaterializeBenchmark : IBenchmark
         return Environment.WorkingSet;
     }
 
-    private static void Require(int exitCode, string what)
+    internal static void Require(int exitCode, string what)
     {
         if (exitCode != 0)
         {

@@ -6,6 +6,7 @@ using System.Text;
 using FeatureStore.Client;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
 using FeatureStore.Core.Registry;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.GrpcApi;
@@ -37,7 +38,10 @@ namespace FeatureStore.Bench;
 /// and dropped (target: none dropped at 16 in flight).
 /// Set FEATURESTORE_BENCH_DOTNET to a wrapper of <c>dotnet</c> (e.g. one running <c>perf record</c>) to profile the server.
 /// <code>dotnet run -c Release --project bench/FeatureStore.Bench -- serving [--entities N] [--seconds S] [--in-flight N] [--warm-up S] [--rounds N] [--rows 1|100] [--transports gRPC,HTTP,...]</code>
-/// Uses FEATURESTORE_BENCH_REDIS when set, else starts its own redis-server from PATH.
+/// <c>--backend redis|embedded|redis,embedded</c> (default redis) picks the store, or measures both one after the
+/// other in the same run and compares them at the end. Redis: FEATURESTORE_BENCH_REDIS when set, else its own
+/// redis-server from PATH. Embedded: this process hosts Garnet to write the entities, then lets go (checkpoint), and
+/// the server hosts it as it would after a materialization ("raw Redis" then reads that Garnet).
 /// </summary>
 internal sealed class ServingBenchmark : IBenchmark
 {
@@ -62,20 +66,36 @@ internal sealed class ServingBenchmark : IBenchmark
         var rowsFilter = BenchOptions.Int(args, "--rows", 0);
         var transportsFilter = BenchOptions.String(args, "--transports")?.Split(',');
         var transports = transportsFilter is null ? AllTransports : AllTransports.Where(transportsFilter.Contains).ToArray();
+        var backends = BenchStore.Parse(args);
+        var byBackend = new List<(string Backend, List<Figure> Figures)>();
+        foreach (var backend in backends)
+        {
+            Console.WriteLine($"== backend: {backend}");
+            byBackend.Add((backend, await RunBackendAsync(backend, entities, seconds, inFlight, warmUpSeconds, rounds, rowsFilter, transports)));
+            Console.WriteLine();
+        }
+        if (byBackend.Count > 1)
+        {
+            PrintBackends(byBackend);
+        }
+        return 0;
+    }
+
+    /// <summary>Every figure against one backend, in a work folder of its own; returns the figures of every round.</summary>
+    private static async Task<List<Figure>> RunBackendAsync(
+        string backend, int entities, int seconds, int inFlight, int warmUpSeconds, int rounds, int rowsFilter, string[] transports)
+    {
         var work = Directory.CreateTempSubdirectory("featurestore-bench-serving-");
         Process? server = null;
         try
         {
-            await using var benchRedis = await BenchRedis.StartAsync(work.FullName);
-            var redis = benchRedis.ConnectionString;
-            Console.WriteLine($"redis: {benchRedis.Description}");
+            await using var benchStore = await BenchStore.StartAsync(work.FullName, backend);
+            Console.WriteLine($"online store: {benchStore.Description}");
 
             var definitions = Definitions();
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "featurestore.yaml"), $"""
                 project: {Project}
-                online_store:
-                  type: redis
-                  connection_string: "{redis}"
+                {benchStore.OnlineStoreYaml}
                 offline_store:
                   type: duckdb
                 registry: registry
@@ -85,20 +105,37 @@ internal sealed class ServingBenchmark : IBenchmark
                 """);
             await new FileRegistry(Path.Combine(work.FullName, "registry")).ApplyAsync(definitions);
 
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
-            var memoryBefore = await UsedMemoryAsync(connection);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(benchStore.ConnectionString + ",allowAdmin=true");
+            var memoryBefore = await benchStore.UsedMemoryAsync(connection);
             await WriteEntitiesAsync(connection, definitions, entities);
-            var memoryAfter = await UsedMemoryAsync(connection);
-            Console.WriteLine($"redis memory: {(memoryAfter - memoryBefore) / (double)entities:0} bytes per entity (3 views, {FeatureCount} features)");
+            var memoryAfter = await benchStore.UsedMemoryAsync(connection);
+            if (memoryAfter - memoryBefore is { } memory)
+            {
+                Console.WriteLine($"redis memory: {memory / (double)entities:0} bytes per entity (3 views, {FeatureCount} features)");
+            }
+            if (backend == BenchStore.Embedded)
+            {
+                // As after a materialization: the command's hosting ends with a checkpoint, and the server started
+                // next hosts the store, recovering it. This process's connection comes back when it listens again.
+                var released = await benchStore.ReleaseHostingAsync();
+                var bytes = benchStore.FolderBytes() ?? 0;
+                Console.WriteLine($"embedded store: checkpoint and stop {released.TotalSeconds:0.00} s, folder {bytes / 1048576.0:N0} MB ({bytes / (double)entities:N0} bytes per entity)");
+            }
 
             var httpPort = BenchRedis.FreePort();
             var grpcPort = BenchRedis.FreePort();
-            server = StartServer(work.FullName, redis, httpPort, grpcPort);
+            var starting = Stopwatch.StartNew();
+            server = StartServer(work.FullName, backend == BenchStore.Redis ? ["--redis", benchStore.ConnectionString] : [], httpPort, grpcPort);
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"),
             };
             await WaitForServerAsync(http, server);
+            Console.WriteLine($"server healthy {starting.Elapsed.TotalSeconds:0.00} s after start{(backend == BenchStore.Embedded ? " (it hosts the store, recovered from its folder)" : "")}");
+            while (!connection.IsConnected)
+            {
+                await Task.Delay(100);
+            }
             // The client library's own channel settings, as a service using it would have.
             using var client = new FeatureStoreClient($"http://127.0.0.1:{grpcPort}");
             var health = new Health.HealthClient(client.Channel);
@@ -190,7 +227,7 @@ internal sealed class ServingBenchmark : IBenchmark
                 PrintRatios(results);
             }
             PrintLoggingRatios(results);
-            return 0;
+            return results;
         }
         finally
         {
@@ -207,7 +244,7 @@ internal sealed class ServingBenchmark : IBenchmark
     }
 
     /// <summary>The driver example widened to 50 features: hourly stats (3) plus two wide views (22 and 25).</summary>
-    private static DefinitionSet Definitions()
+    internal static DefinitionSet Definitions()
     {
         static FeatureDefinition F(string name, ScalarType type) => new() { Name = name, Type = new FeatureType(type) };
         static IEnumerable<FeatureDefinition> Wide(string stem, int floats, int longs, int doubles, int strings) =>
@@ -247,7 +284,7 @@ internal sealed class ServingBenchmark : IBenchmark
         };
     }
 
-    private static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
+    internal static async Task WriteEntitiesAsync(ConnectionMultiplexer connection, DefinitionSet definitions, int entities)
     {
         var store = new RedisOnlineStore(connection);
         var latest = TimestampMicros.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5));
@@ -281,7 +318,7 @@ internal sealed class ServingBenchmark : IBenchmark
                 }
                 // Each entity and view has its own event time, up to an hour before the latest, as materialized data does.
                 var eventMicros = latest - (long)((uint)HashCode.Combine(id, v, "event") % 3_600_000_000u);
-                await writer.EndRowAsync(eventMicros, TimestampMicros.Missing);
+                await writer.EndRowAsync(new RowVersion(eventMicros, RowVersion.MissingCreated));
             }
             await writer.FlushAsync();
         }
@@ -552,6 +589,25 @@ internal sealed class ServingBenchmark : IBenchmark
         }
     }
 
+    /// <summary>The backends side by side: each figure's median over the rounds, for the lookups and the raw read.</summary>
+    private static void PrintBackends(List<(string Backend, List<Figure> Figures)> byBackend)
+    {
+        Console.WriteLine("backends compared in this run (median over the rounds)");
+        Console.WriteLine($"{"shape",-8} {"mode",-12} {"transport",-11} {string.Join(" ", byBackend.Select(b => $"{b.Backend + " p50",14} {b.Backend + " p99",14} {b.Backend + " req/s",15}"))}");
+        foreach (var key in byBackend[0].Figures.Where(f => f.Transport is "gRPC" or "HTTP" or "raw Redis").Select(f => (f.Shape, f.Mode, f.Transport)).Distinct())
+        {
+            var cells = byBackend.Select(b =>
+            {
+                var figures = b.Figures.Where(f => (f.Shape, f.Mode, f.Transport) == key).ToArray();
+                return figures.Length == 0
+                    ? $"{"-",14} {"-",14} {"-",15}"
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"{Median(figures.Select(f => f.Stats.P50)),14:0.000} {Median(figures.Select(f => f.Stats.P99)),14:0.000} {Median(figures.Select(f => f.Stats.Throughput)),15:0}");
+            });
+            Console.WriteLine($"{key.Shape,-8} {key.Mode,-12} {key.Transport,-11} {string.Join(" ", cells)}");
+        }
+    }
+
     /// <summary>Ratios computed within each round (figures of the same run), then their median.</summary>
     private static void PrintRatios(List<Figure> results)
     {
@@ -602,7 +658,7 @@ internal sealed class ServingBenchmark : IBenchmark
     /// Starts the real server build (FeatureStore.Server.dll and its own runtimeconfig, copied beside this benchmark
     /// by the project reference), so it runs with the settings it ships with, not this process's.
     /// </summary>
-    private static Process StartServer(string repository, string redis, int httpPort, int grpcPort)
+    private static Process StartServer(string repository, string[] storeArguments, int httpPort, int grpcPort)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "FeatureStore.Server.dll");
         if (!File.Exists(serverDll))
@@ -615,11 +671,12 @@ internal sealed class ServingBenchmark : IBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-                 {
-                     serverDll, "--repo", repository, "--redis", redis,
-                     "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
-                 })
+        string[] args =
+        [
+            serverDll, "--repo", repository, .. storeArguments,
+            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
+        ];
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -659,12 +716,5 @@ internal sealed class ServingBenchmark : IBenchmark
             }
             await Task.Delay(200);
         }
-    }
-
-    private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer connection)
-    {
-        var info = await connection.GetDatabase().ExecuteAsync("INFO", "memory");
-        var line = info.ToString().Split('\n').First(l => l.StartsWith("used_memory:", StringComparison.Ordinal));
-        return long.Parse(line["used_memory:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 }

@@ -6,20 +6,30 @@ namespace FeatureStore.Materializer.Cli;
 
 /// <summary>
 /// The <c>featurestore</c> command: parses, runs one verb, and maps outcomes to exit codes:
-/// 0 success, 1 validation or runtime failure (message on stderr), 2 usage error.
+/// 0 success, 1 validation or runtime failure (message on stderr; also a failing error check), 2 usage error,
+/// 3 drift found by <c>featurestore drift</c>.
 /// </summary>
 internal static class CliApplication
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    public const int DriftFound = 3;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        RunAsync(args, output, error, DiscoverVerbs(), cancellationToken);
+        RunAsync(args, output, error, DiscoverVerbs(), ReferenceEquals(output, Console.Out) ? Console.In : null, cancellationToken);
 
     /// <summary>Runs with an explicit set of verbs (tests add verbs that fail on purpose).</summary>
-    internal static async Task<int> RunAsync(
-        string[] args, TextWriter output, TextWriter error, IEnumerable<ICliVerb> verbs, CancellationToken cancellationToken = default)
+    internal static Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, IEnumerable<ICliVerb> verbs, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, verbs, input: null, cancellationToken);
+
+    /// <summary>Runs with answers to questions read from <paramref name="input"/> (tests answer a confirmation).</summary>
+    internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, DiscoverVerbs(), input, cancellationToken);
+
+    private static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, IEnumerable<ICliVerb> verbs, TextReader? input, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(builder => builder
             // Logs go to stderr so stdout carries only results (tables, summaries) that scripts can parse.
@@ -31,12 +41,13 @@ internal static class CliApplication
             })
             .SetMinimumLevel(ParseLogLevel(Environment.GetEnvironmentVariable("FEATURESTORE_LOG_LEVEL"))));
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var context = new CliContext(output, error, loggerFactory, interactive);
+        var context = new CliContext(output, error, loggerFactory, interactive, input);
 
-        var root = new RootCommand("featurestore: define, apply, materialize and join features.");
-        foreach (var verb in verbs.Select(v => v.Build(context)).OrderBy(c => c.Name, StringComparer.Ordinal))
+        var root = new RootCommand("featurestore: define, apply, materialize, serve and join features.");
+        var built = verbs.Select(v => (Verb: v, Command: v.Build(context))).OrderBy(b => b.Command.Name, StringComparer.Ordinal).ToArray();
+        foreach (var (_, command) in built)
         {
-            root.Subcommands.Add(verb);
+            root.Subcommands.Add(command);
         }
 
         var parseResult = root.Parse(args);
@@ -52,7 +63,12 @@ internal static class CliApplication
 
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            if (built.Any(b => b.Verb.HandlesTermination && ReferenceEquals(b.Command, parseResult.CommandResult.Command)))
+            {
+                invocation.ProcessTerminationTimeout = null;
+            }
+            return await parseResult.InvokeAsync(invocation, cancellationToken);
         }
         catch (UserInputException ex)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Offline;
 using FeatureStore.Core.Registry;
 using FeatureStore.Materializer.Cli;
 
@@ -23,6 +24,10 @@ internal sealed class ApplyCommand : ICliVerb
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var repository = await RepositoryLoader.LoadAsync(parseResult.GetValue(repo) ?? ".", StoreComposition.SourceSchemas, cancellationToken: cancellationToken);
+            foreach (var note in PushSourceNotes(repository))
+            {
+                await context.Output.WriteLineAsync($"note: {note}");
+            }
             var registry = FileRegistry.ForConfig(repository.Config, context.LoggerFactory);
             var result = await registry.ApplyAsync(repository.Definitions, cancellationToken);
             var version = result.Version;
@@ -45,6 +50,22 @@ internal sealed class ApplyCommand : ICliVerb
             return CliApplication.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Push sources whose views could receive offline pushes that their batch source cannot take (it reads a single
+    /// file, or a glob without a place for new files): they accept online pushes only, which apply says up front.
+    /// </summary>
+    private static IEnumerable<string> PushSourceNotes(LoadedRepository repository)
+    {
+        var definitions = repository.Definitions;
+        foreach (var source in definitions.Sources.Where(s => s.IsPush && definitions.ViewsOf(s).Count > 0))
+        {
+            if (PushFileLocation.TryFor(definitions.BatchSourceOf(source), repository.Config.Root, out var problem) is null)
+            {
+                yield return $"push source '{source.Name}' accepts online pushes only: {problem}.";
+            }
+        }
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ internal static class MaterializationRunner
         await using var store = await StoreComposition.OpenOnlineAsync(config, context, cancellationToken);
         var engine = new MaterializationEngine(
             store, StoreComposition.Offline(context), registry, context.LoggerFactory.CreateLogger<MaterializationEngine>(),
-            new MaterializationOptions { EstimateTotals = context.Interactive });
+            new MaterializationOptions { EstimateTotals = context.Interactive }, quality: StoreComposition.Quality(config, context));
         var request = new MaterializationRequest
         {
             Definitions = current.Definitions,
@@ -68,6 +68,18 @@ internal static class MaterializationRunner
         foreach (var summary in summaries)
         {
             await context.Output.WriteLineAsync(FormatSummary(summary));
+            foreach (var failure in summary.Checks.Where(c => !c.Passed))
+            {
+                await context.Output.WriteLineAsync($"  {failure}");
+            }
+        }
+        var blocked = summaries.Where(s => s.Blocked).Select(s => s.View).ToArray();
+        if (blocked.Length > 0)
+        {
+            await context.Error.WriteLineAsync(
+                $"error: checks failed for {string.Join(", ", blocked)}: nothing of {(blocked.Length == 1 ? "that view" : "those views")} was written" +
+                (summaries.Count > blocked.Length ? "; the other views were" : "") + ".");
+            return CliApplication.Failure;
         }
         return CliApplication.Success;
     }
@@ -79,10 +91,20 @@ internal static class MaterializationRunner
         {
             return $"{s.View}: skipped, {s.SkippedReason}";
         }
+        if (s.Blocked)
+        {
+            var failed = s.Checks.Count(c => c.Blocks);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{s.View}: NOT WRITTEN, {failed} error check{(failed == 1 ? "" : "s")} failed on {s.RowsSelected:N0} rows for {window}; watermark stays {(s.Watermark is { } kept ? Time(kept) : "-")}");
+        }
+        var profile = s.ProfileTime > TimeSpan.Zero
+            ? string.Create(CultureInfo.InvariantCulture, $", profile and checks {s.ProfileTime.TotalSeconds:0.00} s")
+            : "";
+        var checks = s.Checks.Count > 0 ? $"; checks: {s.Checks.Count(c => c.Passed)} passed, {s.Checks.Count(c => !c.Passed)} warned" : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.View}: {s.RowsSelected:N0} rows ({s.RowsWritten:N0} written, {s.RowsSelected - s.RowsWritten:N0} already current in Redis) " +
-            $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s; {s.RowsPerSecond:N0} rows/s); " +
-            $"watermark {(s.Watermark is { } w ? Time(w) : "-")}");
+            $"for {window} in {s.Duration.TotalSeconds:0.00} s (selection {s.SelectionTime.TotalSeconds:0.00} s{profile}; {s.RowsPerSecond:N0} rows/s); " +
+            $"watermark {(s.Watermark is { } w ? Time(w) : "-")}{checks}");
     }
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture);

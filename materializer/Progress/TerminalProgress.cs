@@ -35,6 +35,7 @@ internal static class TerminalProgress
             var phase = value.Phase switch
             {
                 MaterializationPhase.Selecting => "selecting latest rows",
+                MaterializationPhase.Checking => "selecting, profiling and checking",
                 MaterializationPhase.Writing => string.Create(CultureInfo.InvariantCulture, $"{value.RowsWritten:N0} rows, {value.RowsPerSecond:N0}/s"),
                 _ => string.Create(CultureInfo.InvariantCulture, $"{value.RowsWritten:N0} rows, done"),
             };

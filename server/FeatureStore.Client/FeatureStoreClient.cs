@@ -1,11 +1,13 @@
 using FeatureStore.Protos.V1;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace FeatureStore.Client;
 
 /// <summary>
 /// A thin convenience client for the feature server's gRPC API: entity columns as CLR values in, a response
-/// readable by column name out. <see cref="Serving"/> exposes the generated client for everything else.
+/// readable by column name out; rows pushed as columns of CLR values. <see cref="Serving"/> and
+/// <see cref="Ingestion"/> expose the generated clients for everything else.
 /// </summary>
 public sealed class FeatureStoreClient : IDisposable
 {
@@ -16,9 +18,14 @@ public sealed class FeatureStoreClient : IDisposable
     public const int InitialStreamWindowBytes = 1024 * 1024;
 
     private readonly GrpcChannel? _ownedChannel;
+    private readonly Metadata? _headers;
 
-    /// <summary>Connects to a server address such as <c>http://127.0.0.1:6570</c> (h2c) and owns the channel.</summary>
-    public FeatureStoreClient(string address)
+    /// <summary>
+    /// Connects to a server address such as <c>http://127.0.0.1:6570</c> (h2c) and owns the channel.
+    /// <paramref name="accessToken"/> is sent as <c>authorization: Bearer &lt;token&gt;</c> on every call (needed for
+    /// writes unless the server runs on this machine without tokens, and for reads when it has read tokens).
+    /// </summary>
+    public FeatureStoreClient(string address, string? accessToken = null)
         : this(GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -30,21 +37,59 @@ public sealed class FeatureStoreClient : IDisposable
             },
             // 10,000 entities x 50 features is several MB; gRPC's default 4 MB limit would refuse it.
             MaxReceiveMessageSize = MaxResponseBytes,
-        }))
+        }), accessToken)
     {
         _ownedChannel = (GrpcChannel)Channel;
     }
 
-    /// <summary>Uses a channel the caller owns and disposes.</summary>
-    public FeatureStoreClient(GrpcChannel channel)
+    /// <summary>Uses a channel the caller owns and disposes; <paramref name="accessToken"/> as above.</summary>
+    public FeatureStoreClient(GrpcChannel channel, string? accessToken = null)
     {
         Channel = channel;
         Serving = new FeatureServing.FeatureServingClient(channel);
+        Ingestion = new FeatureIngestion.FeatureIngestionClient(channel);
+        // A header rather than call credentials: those need TLS, and the server also listens on h2c.
+        _headers = string.IsNullOrEmpty(accessToken) ? null : new Metadata { { "authorization", "Bearer " + accessToken } };
     }
 
     public GrpcChannel Channel { get; }
 
     public FeatureServing.FeatureServingClient Serving { get; }
+
+    public FeatureIngestion.FeatureIngestionClient Ingestion { get; }
+
+    /// <summary>
+    /// Pushes rows to a push source: <paramref name="frame"/> maps each column (join keys, the batch source's
+    /// timestamp fields, features) to one value per row, e.g. <c>{ ["driver_id"] = [1001L], ["event_timestamp"] =
+    /// [DateTimeOffset.UtcNow], ["conv_rate"] = [0.5] }</c>. Online writes never replace a newer stored version.
+    /// </summary>
+    public async Task<PushResponse> PushAsync(
+        string pushSourceName,
+        IReadOnlyDictionary<string, IReadOnlyList<object?>> frame,
+        PushMode to = PushMode.Online,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new PushRequest { PushSourceName = pushSourceName, To = to };
+        foreach (var (column, values) in frame)
+        {
+            request.Df.Add(column, ValueConversion.ToColumn(values));
+        }
+        return await Ingestion.PushAsync(request, _headers, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Writes rows of one feature view to the online store (same columns as a push, for that view only).</summary>
+    public async Task<PushResponse> WriteToOnlineStoreAsync(
+        string featureViewName,
+        IReadOnlyDictionary<string, IReadOnlyList<object?>> frame,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new WriteToOnlineStoreRequest { FeatureViewName = featureViewName };
+        foreach (var (column, values) in frame)
+        {
+            request.Df.Add(column, ValueConversion.ToColumn(values));
+        }
+        return await Ingestion.WriteToOnlineStoreAsync(request, _headers, cancellationToken: cancellationToken);
+    }
 
     /// <summary>
     /// Reads <paramref name="features"/> (<c>view:feature</c> or a bare view name) for the entity rows given as
@@ -58,7 +103,7 @@ public sealed class FeatureStoreClient : IDisposable
     {
         var request = CreateRequest(entities, fullFeatureNames);
         request.Features.Add(features);
-        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, cancellationToken: cancellationToken));
+        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, _headers, cancellationToken: cancellationToken));
     }
 
     /// <summary>Reads the features of a feature service for the entity rows given as columns.</summary>
@@ -70,7 +115,7 @@ public sealed class FeatureStoreClient : IDisposable
     {
         var request = CreateRequest(entities, fullFeatureNames);
         request.FeatureService = featureService;
-        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, cancellationToken: cancellationToken));
+        return new OnlineFeatures(await Serving.GetOnlineFeaturesAsync(request, _headers, cancellationToken: cancellationToken));
     }
 
     public void Dispose() => _ownedChannel?.Dispose();

@@ -1,11 +1,15 @@
 using FeatureStore.Core.Loading;
 using FeatureStore.Core.Online;
+using FeatureStore.Garnet;
 using FeatureStore.Redis;
+using FeatureStore.Server.Auth;
 using FeatureStore.Server.Catalog;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
+using FeatureStore.Server.Ingestion;
 using FeatureStore.Server.Logging;
+using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Registry;
 using FeatureStore.Server.Serving;
@@ -25,9 +29,12 @@ public static class ServerHost
     private static IServerModule[] Modules() =>
     [
         new MetricsModule(),
+        new AuthModule(),
         new HealthModule(),
         new ServingModule(),
         new CatalogModule(),
+        new MaterializationModule(),
+        new IngestionModule(),
         new FeatureLoggingModule(),
     ];
 
@@ -51,6 +58,8 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // A larger body is answered 413 (see ApiError) before it is read into memory.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             ListenOptions? http = null;
             ListenOptions? grpc = null;
             kestrel.Listen(options.BindAddress, options.HttpPort, listen =>
@@ -72,12 +81,12 @@ public static class ServerHost
         services.AddSingleton(endpoints);
         services.AddSingleton(new ActiveDefinitions(repository.Project));
         services.AddSingleton(sp => RegistryFactory.CreateRegistry(repository, sp));
-        services.AddRedisOnlineStore(repository.RedisConnectionString, new RedisOnlineStoreOptions
+        services.AddOnlineStore(repository, new RedisOnlineStoreOptions
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(Math.Min(options.StoreTimeout.TotalMilliseconds, 2000)),
             CommandTimeout = options.StoreTimeout,
             ClientName = "featurestore-server",
-        });
+        }.WithConnectionSecurity(repository));
         // Before the modules' hosted services: the first health report needs the registry version loaded.
         services.AddHostedService<RegistryWatcher>();
         services.AddProblemDetails();

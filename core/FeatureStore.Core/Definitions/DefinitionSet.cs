@@ -26,6 +26,20 @@ public sealed record DefinitionSet
     public FeatureServiceDefinition GetFeatureService(string name) =>
         FeatureServices.FirstOrDefault(s => s.Name == name) ?? throw new NotFoundException($"Unknown feature service '{name}'.");
 
+    /// <summary>
+    /// The Parquet source a view's history is read from (training sets, materialize): its own source, or the batch
+    /// source of its push source.
+    /// </summary>
+    public SourceDefinition GetBatchSource(FeatureViewDefinition view) => BatchSourceOf(GetSource(view.Source));
+
+    /// <summary>A Parquet source itself; a push source's batch source.</summary>
+    public SourceDefinition BatchSourceOf(SourceDefinition source) =>
+        source.BatchSource is { } batch ? GetSource(batch) : source;
+
+    /// <summary>The views fed by a source, in name order.</summary>
+    public IReadOnlyList<FeatureViewDefinition> ViewsOf(SourceDefinition source) =>
+        FeatureViews.Where(v => v.Source == source.Name).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+
     /// <summary>The entities of a view, in the view's order: their join keys form the view's (composite) key.</summary>
     public IReadOnlyList<EntityDefinition> EntitiesOf(FeatureViewDefinition view) => view.Entities.Select(GetEntity).ToArray();
 

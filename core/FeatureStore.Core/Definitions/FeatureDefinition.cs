@@ -7,4 +7,7 @@ public sealed record FeatureDefinition
     public required FeatureType Type { get; init; }
     public string? Description { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Quality checks run before the feature's values are written online; null when there are none.</summary>
+    public FeatureChecks? Checks { get; init; }
 }

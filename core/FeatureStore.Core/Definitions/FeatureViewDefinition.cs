@@ -18,6 +18,21 @@ public sealed record FeatureViewDefinition
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     public required IReadOnlyList<FeatureDefinition> Features { get; init; }
 
+    /// <summary>
+    /// Cron expression (UTC) of scheduled materialization: the view's own <c>schedule</c>, else the repository's
+    /// <c>materialization.schedule</c>, as recorded at apply; null when the view is not scheduled.
+    /// </summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>The view's default check severity and drift limit; null when not given.</summary>
+    public ViewChecks? Checks { get; init; }
+
+    /// <summary>
+    /// What the view's data is compared with for drift, as written: <c>training-set:FILE</c>, <c>profile:NAME</c> or
+    /// <c>window:START..END</c> (see <see cref="Quality.ProfileReference"/>).
+    /// </summary>
+    public string? Reference { get; init; }
+
     [JsonIgnore]
     public SourceLocation? Location { get; init; }
 

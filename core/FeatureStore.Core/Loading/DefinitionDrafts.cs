@@ -25,14 +25,22 @@ internal sealed record SourceDraft(
     IReadOnlyDictionary<string, SourceLocation> FieldMappingLocations,
     string? Description,
     string? Owner,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>A push source (<c>type: push</c>): no path or timestamp fields of its own.</summary>
+    public bool IsPush { get; init; }
+
+    /// <summary>The Parquet source a push source's views read history from.</summary>
+    public Located<string>? BatchSource { get; init; }
+}
 
 internal sealed record FeatureDraft(
     SourceLocation Location,
     Located<string>? Name,
     Located<FeatureType>? Type,
     string? Description,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    FeatureChecks? Checks);
 
 internal sealed record FeatureViewDraft(
     SourceLocation Location,
@@ -44,7 +52,10 @@ internal sealed record FeatureViewDraft(
     string? Owner,
     string? Description,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyList<FeatureDraft> Features);
+    IReadOnlyList<FeatureDraft> Features,
+    ViewChecks? Checks,
+    string? Reference,
+    string? Schedule = null);
 
 internal sealed record FeatureServiceDraft(
     SourceLocation Location,

@@ -1,4 +1,5 @@
 using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Scheduling;
 using YamlDotNet.RepresentationModel;
 
 namespace FeatureStore.Core.Loading;
@@ -9,13 +10,21 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal sealed class DefinitionParser(YamlNodeReader reader)
 {
+    private readonly CheckParser _checks = new(reader);
+
     public static readonly string[] FileKeys = ["entities", "sources", "feature_views", "feature_services"];
     public static readonly string[] EntityKeys = ["name", "join_key", "value_type", "description", "owner", "tags"];
     public static readonly string[] SourceKeys =
-        ["name", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "description", "owner", "tags"];
+        ["name", "type", "path", "timestamp_field", "created_timestamp_field", "field_mapping", "batch_source", "description", "owner", "tags"];
+
+    /// <summary>The source types: Parquet files (the default) and push sources fed by the server's write endpoints.</summary>
+    public static readonly string[] SourceTypes = ["parquet", "push"];
+
+    /// <summary>Keys a push source takes from its batch source instead.</summary>
+    private static readonly string[] BatchOnlyKeys = ["path", "timestamp_field", "created_timestamp_field", "field_mapping"];
     public static readonly string[] ViewKeys =
-        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features"];
-    public static readonly string[] FeatureKeys = ["name", "type", "description", "tags"];
+        ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule", "checks", "reference"];
+    public static readonly string[] FeatureKeys = ["name", "type", "description", "tags", "checks"];
     public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features", "logging"];
     public static readonly string[] ServiceLoggingKeys = ["sample_rate"];
 
@@ -93,6 +102,21 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var entries = reader.Entries(map, SourceKeys, Label(map, "source"));
         var name = Name(map, entries, "source");
         var what = Describe("source", name);
+        var type = reader.Scalar(YamlNodeReader.Optional(entries, "type"), "type");
+        if (type is { } t && !SourceTypes.Contains(t.Value, StringComparer.Ordinal))
+        {
+            reader.Problems.Add(t.Location,
+                $"unknown type '{t.Value}' of {what}{NameSuggester.DidYouMean(t.Value, SourceTypes)}; a source is 'parquet' (the default) or 'push'");
+        }
+        if (type is { Value: "push" })
+        {
+            return ParsePushSource(map, entries, name, what);
+        }
+        if (entries.TryGetValue("batch_source", out var batchEntry))
+        {
+            reader.Problem(batchEntry.Key,
+                $"{what} is a Parquet source and cannot have a 'batch_source'; only a push source (type: push) names one");
+        }
         var path = RequiredText(map, entries, "path", what);
         var timestamp = RequiredText(map, entries, "timestamp_field", what);
         var created = reader.Scalar(YamlNodeReader.Optional(entries, "created_timestamp_field"), "created_timestamp_field");
@@ -116,6 +140,29 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         return new SourceDraft(reader.At(map), name, path, timestamp, created, mapping,
             mappingLocations.ToDictionary(kv => kv.Key, kv => kv.Value.Location, StringComparer.Ordinal),
             Text(entries, "description"), Text(entries, "owner"), Tags(entries, what));
+    }
+
+    /// <summary>A push source: a name and the Parquet source its views read history from, which holds the rest.</summary>
+    private SourceDraft ParsePushSource(
+        YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, Located<string>? name, string what)
+    {
+        var batchSource = RequiredText(map, entries, "batch_source", what);
+        foreach (var key in BatchOnlyKeys)
+        {
+            if (entries.TryGetValue(key, out var entry))
+            {
+                reader.Problem(entry.Key,
+                    $"push {what} cannot have '{key}': its views use the path, timestamp fields and field_mapping of its batch_source" +
+                    (batchSource is { } b ? $" '{b.Value}'" : ""));
+            }
+        }
+        return new SourceDraft(reader.At(map), name, null, null, null,
+            new SortedDictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, SourceLocation>(StringComparer.Ordinal),
+            Text(entries, "description"), Text(entries, "owner"), Tags(entries, what))
+        {
+            IsPush = true,
+            BatchSource = batchSource,
+        };
     }
 
     private FeatureViewDraft? ParseView(YamlNode node)
@@ -163,6 +210,7 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
                 reader.Problems.Add(onlineText.Location, $"online of {what} must be true or false, not '{onlineText.Value}'");
             }
         }
+        var schedule = Schedule(entries, what, online);
 
         var features = new List<FeatureDraft>();
         var featuresNode = reader.Required(map, entries, "features", what);
@@ -187,8 +235,37 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
                 $"{what} declares feature '{group.Key}' twice (first at line {first.Line})");
         }
 
+        var checks = _checks.ParseViewChecks(YamlNodeReader.Optional(entries, "checks"), what, out var maxDriftPsi);
+        var reference = _checks.ParseReference(YamlNodeReader.Optional(entries, "reference"), what);
+        if (maxDriftPsi is { } limit && YamlNodeReader.Optional(entries, "reference") is null)
+        {
+            reader.Problems.Add(limit.Location,
+                $"max_drift_psi of {what} needs a reference to compare with: add reference: training-set:FILE, profile:NAME or window:START..END");
+        }
+
         return new FeatureViewDraft(reader.At(map), name, entities, source, ttl, online,
-            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features);
+            Text(entries, "owner"), Text(entries, "description"), Tags(entries, what), features, checks, reference, schedule);
+    }
+
+    /// <summary>A view's own cron schedule; only an online view is ever materialized, so only it may have one.</summary>
+    private string? Schedule(IReadOnlyDictionary<string, MapEntry> entries, string what, bool online)
+    {
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "schedule"), "schedule") is not { } text)
+        {
+            return null;
+        }
+        if (!CronSchedule.TryParse(text.Value, out var schedule, out var problem))
+        {
+            reader.Problems.Add(text.Location, $"malformed schedule '{text.Value}' of {what}: {problem}");
+            return null;
+        }
+        if (!online)
+        {
+            reader.Problems.Add(text.Location,
+                $"{what} is offline only (online: false), so it is never materialized; remove its schedule or make it online");
+            return null;
+        }
+        return schedule.Text;
     }
 
     private FeatureDraft? ParseFeature(YamlNode node, string viewWhat)
@@ -201,7 +278,8 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         var name = Name(map, entries, "feature", $" of {viewWhat}");
         var what = $"{Describe("feature", name)} of {viewWhat}";
         var type = Type(reader.Required(map, entries, "type", what), "type");
-        return new FeatureDraft(reader.At(map), name, type, Text(entries, "description"), Tags(entries, what));
+        var checks = _checks.ParseFeatureChecks(YamlNodeReader.Optional(entries, "checks"), type, what);
+        return new FeatureDraft(reader.At(map), name, type, Text(entries, "description"), Tags(entries, what), checks);
     }
 
     private FeatureServiceDraft? ParseService(YamlNode node)

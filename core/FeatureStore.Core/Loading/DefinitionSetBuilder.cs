@@ -8,7 +8,11 @@ namespace FeatureStore.Core.Loading;
 /// </summary>
 internal static class DefinitionSetBuilder
 {
-    public static DefinitionSet Build(string project, DraftSet drafts) => new()
+    /// <summary>
+    /// <paramref name="defaultSchedule"/> (featurestore.yaml's <c>materialization.schedule</c>) is recorded on every
+    /// online view without a schedule of its own, so the registry alone says when each view runs.
+    /// </summary>
+    public static DefinitionSet Build(string project, DraftSet drafts, string? defaultSchedule = null) => new()
     {
         Project = project,
         Entities = drafts.Entities.Select(e => new EntityDefinition
@@ -24,9 +28,10 @@ internal static class DefinitionSetBuilder
         Sources = drafts.Sources.Select(s => new SourceDefinition
         {
             Name = s.Name!.Value.Value,
-            Path = s.Path!.Value.Value,
-            TimestampField = s.TimestampField!.Value.Value,
+            Path = s.IsPush ? "" : s.Path!.Value.Value,
+            TimestampField = s.IsPush ? "" : s.TimestampField!.Value.Value,
             CreatedTimestampField = s.CreatedTimestampField?.Value,
+            BatchSource = s.IsPush ? s.BatchSource!.Value.Value : null,
             FieldMapping = s.FieldMapping,
             Description = s.Description,
             Owner = s.Owner,
@@ -49,7 +54,11 @@ internal static class DefinitionSetBuilder
                 Type = f.Type!.Value.Value,
                 Description = f.Description,
                 Tags = f.Tags,
+                Checks = f.Checks,
             }).ToArray(),
+            Schedule = v.Schedule ?? (v.Online ? defaultSchedule : null),
+            Checks = v.Checks,
+            Reference = v.Reference,
             Location = v.Location,
         }).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray(),
         FeatureServices = drafts.FeatureServices.Select(s => new FeatureServiceDefinition

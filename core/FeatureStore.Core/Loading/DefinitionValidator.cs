@@ -14,6 +14,7 @@ internal static class DefinitionValidator
         var sources = Unique(drafts.Sources, s => s.Name, s => s.Location, "source", problems);
         var views = Unique(drafts.FeatureViews, v => v.Name, v => v.Location, "feature view", problems);
         Unique(drafts.FeatureServices, s => s.Name, s => s.Location, "feature service", problems);
+        ValidatePushSources(drafts, sources, entities, problems);
 
         foreach (var view in drafts.FeatureViews)
         {
@@ -95,6 +96,66 @@ internal static class DefinitionValidator
                     problems.Add(service.Location,
                         $"{what} is logged, but join key '{joinKey.Value}' of entity '{entity.Value}' has the name of a column every log has " +
                         $"({string.Join(", ", Logging.LogColumns.Reserved)}); rename the join key or remove logging");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A push source names an existing Parquet source as its batch source (so a push source is never a batch source),
+    /// and the views it feeds agree on the type of every column they share: a pushed column has one type.
+    /// </summary>
+    private static void ValidatePushSources(
+        DraftSet drafts, IReadOnlyDictionary<string, SourceDraft> sources, IReadOnlyDictionary<string, EntityDraft> entities, ProblemList problems)
+    {
+        foreach (var source in sources.Values.Where(s => s.IsPush))
+        {
+            var what = $"push source '{source.Name!.Value.Value}'";
+            if (source.BatchSource is not { } batch)
+            {
+                continue;
+            }
+            if (!sources.TryGetValue(batch.Value, out var batchSource))
+            {
+                problems.Add(batch.Location,
+                    $"{what} names unknown batch_source '{batch.Value}'{NameSuggester.DidYouMean(batch.Value, sources.Values.Where(s => !s.IsPush).Select(s => s.Name!.Value.Value))}");
+            }
+            else if (batchSource.IsPush)
+            {
+                problems.Add(batch.Location,
+                    $"{what} names push source '{batch.Value}' as its batch_source; a batch_source must be a Parquet source (a push source cannot be one)");
+            }
+
+            var columns = new Dictionary<string, (FeatureType Type, string Owner)>(StringComparer.Ordinal);
+            foreach (var view in drafts.FeatureViews.Where(v => v.Source?.Value == source.Name!.Value.Value && v.Name is not null))
+            {
+                var viewName = view.Name!.Value.Value;
+                foreach (var reference in view.Entities)
+                {
+                    if (entities.TryGetValue(reference.Value, out var entity) && entity.JoinKey is { } joinKey && entity.ValueType is { } keyType)
+                    {
+                        Agree(joinKey.Value, keyType.Value, $"join key of entity '{reference.Value}' in feature view '{viewName}'", reference.Location);
+                    }
+                }
+                foreach (var feature in view.Features)
+                {
+                    if (feature.Name is { } featureName && feature.Type is { } featureType)
+                    {
+                        Agree(featureName.Value, featureType.Value, $"feature '{featureName.Value}' of feature view '{viewName}'", featureType.Location);
+                    }
+                }
+            }
+
+            void Agree(string column, FeatureType type, string owner, SourceLocation location)
+            {
+                if (!columns.TryGetValue(column, out var first))
+                {
+                    columns[column] = (type, owner);
+                }
+                else if (first.Type != type)
+                {
+                    problems.Add(location,
+                        $"{owner} is {type}, but {first.Owner} is {first.Type}; both read column '{column}' of {what}, and a pushed column has one type");
                 }
             }
         }

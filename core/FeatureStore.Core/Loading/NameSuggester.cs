@@ -3,7 +3,7 @@ namespace FeatureStore.Core.Loading;
 /// <summary>
 /// Finds the known name closest to a misspelt one ("ttll" → "ttl"), so an error can say what was probably meant.
 /// </summary>
-internal static class NameSuggester
+public static class NameSuggester
 {
     /// <summary>The closest candidate, or null when none is close enough to be a plausible typo.</summary>
     public static string? Closest(string input, IEnumerable<string> candidates)

@@ -71,7 +71,7 @@ public static class RepositoryLoader
         await new SourceSchemaChecker(sourceSchemas).CheckAsync(root, drafts, problems, cancellationToken);
 
         problems.ThrowIfAny();
-        return new LoadedRepository(config!, DefinitionSetBuilder.Build(config!.Project, drafts));
+        return new LoadedRepository(config!, DefinitionSetBuilder.Build(config!.Project, drafts, config.MaterializationSchedule));
     }
 
     private static async Task<(DraftSet, ProblemList)> ParseFileAsync(

@@ -12,7 +12,7 @@ internal sealed class SourceSchemaChecker(ISourceSchemaReader reader)
     public async Task CheckAsync(string root, DraftSet drafts, ProblemList problems, CancellationToken cancellationToken)
     {
         var sources = drafts.Sources
-            .Where(s => s.Name is not null && s.Path is not null)
+            .Where(s => !s.IsPush && s.Name is not null && s.Path is not null)
             .GroupBy(s => s.Name!.Value.Value, StringComparer.Ordinal)
             .Select(g => g.First())
             .ToArray();
@@ -25,7 +25,14 @@ internal sealed class SourceSchemaChecker(ISourceSchemaReader reader)
             .GroupBy(e => e.Name!.Value.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-        var viewsBySource = drafts.FeatureViews.Where(v => v.Source is not null).ToLookup(v => v.Source!.Value.Value, StringComparer.Ordinal);
+        // A view on a push source reads its batch source's files, so it is checked against them.
+        var batchOfPush = drafts.Sources
+            .Where(s => s.IsPush && s.Name is not null && s.BatchSource is not null)
+            .GroupBy(s => s.Name!.Value.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().BatchSource!.Value.Value, StringComparer.Ordinal);
+        var viewsBySource = drafts.FeatureViews
+            .Where(v => v.Source is not null)
+            .ToLookup(v => batchOfPush.GetValueOrDefault(v.Source!.Value.Value, v.Source!.Value.Value), StringComparer.Ordinal);
         var resolved = sources.ToDictionary(
             s => s,
             s => new SourceDefinition { Name = "_", Path = s.Path!.Value.Value, TimestampField = "_" }.ResolvePath(root));

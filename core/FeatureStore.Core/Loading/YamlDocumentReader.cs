@@ -24,7 +24,7 @@ internal static class YamlDocumentReader
             var message = ex.InnerException is YamlException inner && !string.IsNullOrWhiteSpace(inner.Message) ? inner.Message : ex.Message;
             problems.Add(
                 new SourceLocation(relativePath, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column)),
-                $"invalid YAML: {StripMarks(message)}");
+                $"invalid YAML: {StripMarks(message)}{QuotingHint(text, ex.Start.Line)}");
             return [];
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
@@ -38,6 +38,25 @@ internal static class YamlDocumentReader
             return [];
         }
         return stream.Documents.Select(d => d.RootNode).ToArray();
+    }
+
+    /// <summary>
+    /// YAML reads a plain value starting with <c>*</c> as an alias and one starting with <c>@</c> as reserved, so an
+    /// unquoted cron schedule (<c>*/15 * * * *</c>, <c>@hourly</c>) fails with a message about aliases: say what to do.
+    /// </summary>
+    private static string QuotingHint(string text, long line)
+    {
+        var lines = text.Split('\n');
+        if (line < 1 || line > lines.Length)
+        {
+            return "";
+        }
+        var content = lines[line - 1];
+        var colon = content.IndexOf(": ", StringComparison.Ordinal);
+        var value = colon < 0 ? "" : content[(colon + 2)..].TrimStart();
+        return value.Length > 0 && value[0] is '*' or '@'
+            ? $" (a value starting with '{value[0]}' must be quoted, e.g. schedule: \"*/15 * * * *\")"
+            : "";
     }
 
     /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, ...): "; the location is reported separately.</summary>

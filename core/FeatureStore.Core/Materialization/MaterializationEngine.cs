@@ -3,6 +3,8 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.PointInTime;
+using FeatureStore.Core.Quality;
 using FeatureStore.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +17,9 @@ namespace FeatureStore.Core.Materialization;
 /// store's compare-and-set writer (<see cref="IOnlineViewWriter"/>), so memory stays flat whatever the row count;
 /// the view's watermark is recorded in the registry only after the online store confirmed every row. Everything that
 /// can be checked before writing (views, times, sources, locks) is checked first, so bad input writes nothing.
+/// With a <see cref="QualityGate"/>, each view's selection is kept, profiled and checked before anything is written:
+/// a view whose error check fails writes nothing (its watermark stays), the other views go on, and every view's
+/// profile and check results are recorded.
 /// </summary>
 public sealed class MaterializationEngine
 {
@@ -24,11 +29,17 @@ public sealed class MaterializationEngine
     private readonly ILogger _logger;
     private readonly MaterializationOptions _options;
     private readonly TimeProvider _time;
+    private readonly QualityGate? _quality;
 
+    /// <summary>
+    /// An engine over the given stores. <paramref name="quality"/> profiles and checks each view's rows before writing;
+    /// without it rows are written unchecked and no profile is recorded.
+    /// </summary>
     public MaterializationEngine(
         IOnlineStore store, IOfflineStore offline, IRegistry registry, ILogger<MaterializationEngine>? logger = null,
-        MaterializationOptions? options = null, TimeProvider? time = null)
+        MaterializationOptions? options = null, TimeProvider? time = null, QualityGate? quality = null)
     {
+        _quality = quality;
         _store = store;
         _offline = offline;
         _registry = registry;
@@ -68,11 +79,23 @@ public sealed class MaterializationEngine
                 locks.Add(await _store.AcquireMaterializationLockAsync(
                     definitions.Project, plan.View.Name, _options, request.WaitForLock, cancellationToken).ConfigureAwait(false));
             }
+            if (request.ExpectedWatermarks is not null)
+            {
+                await SkipViewsRunMeanwhileAsync(plans, request.ExpectedWatermarks, cancellationToken).ConfigureAwait(false);
+            }
+            // Every view is judged before anything is written, so a failing error check leaves the online store as it was.
+            for (var i = 0; i < plans.Count; i++)
+            {
+                if (_quality is not null && plans[i].SkippedReason is null)
+                {
+                    plans[i] = await JudgeAsync(definitions, plans[i], request, i, plans.Count, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
             // Data of views no longer served (removed, offline, schema changed) must not linger.
             await _store.RemoveStaleViewsAsync(definitions, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
             // Every view is recorded before any is written, so a view a newer registry version owns refuses the run
             // while nothing has been written yet.
-            foreach (var plan in plans.Where(p => p.SkippedReason is null))
+            foreach (var plan in plans.Where(p => p.SkippedReason is null && p.Verdict?.Blocked != true))
             {
                 writers[plan.View.Name] = await _store.OpenViewWriterAsync(
                     definitions, plan.View, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
@@ -89,7 +112,12 @@ public sealed class MaterializationEngine
                         plan.View.Name, plan.Start, plan.End, 0, 0, TimeSpan.Zero, plan.State?.Watermark, plan.SkippedReason));
                     continue;
                 }
-                summaries.Add(await MaterializeViewAsync(writers[plan.View.Name], plan, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
+                if (plan.Verdict is { Blocked: true } verdict)
+                {
+                    summaries.Add(await BlockAsync(plan, verdict, request, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+                summaries.Add(await MaterializeViewAsync(writers[plan.View.Name], plan, request, i, plans.Count, progress, cancellationToken).ConfigureAwait(false));
             }
             return summaries;
         }
@@ -157,6 +185,40 @@ public sealed class MaterializationEngine
         return effective;
     }
 
+    /// <summary>
+    /// With the locks held, no other run can move a watermark any more: a view whose watermark is no longer the one
+    /// the caller expected was materialized by another run after the caller looked, and is skipped.
+    /// </summary>
+    private async Task SkipViewsRunMeanwhileAsync(
+        List<ViewPlan> plans, IReadOnlyDictionary<string, DateTimeOffset?> expected, CancellationToken cancellationToken)
+    {
+        var states = (await _registry.GetMaterializationStateAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.View, StringComparer.Ordinal);
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            if (plan.SkippedReason is not null || !expected.TryGetValue(plan.View.Name, out var expectedWatermark))
+            {
+                continue;
+            }
+            states.TryGetValue(plan.View.Name, out var state);
+            if (state?.Watermark == expectedWatermark)
+            {
+                continue;
+            }
+            if (plan.Scan is not null)
+            {
+                await plan.Scan.DisposeAsync().ConfigureAwait(false);
+            }
+            plans[i] = plan with
+            {
+                Scan = null,
+                State = state,
+                SkippedReason = $"materialized by another run meanwhile (watermark {state?.Watermark?.ToString("O") ?? "none"})",
+            };
+        }
+    }
+
     private static IReadOnlyList<FeatureViewDefinition> SelectViews(DefinitionSet definitions, IReadOnlyList<string>? names)
     {
         if (names is null || names.Count == 0)
@@ -199,24 +261,66 @@ public sealed class MaterializationEngine
         }
         else
         {
-            start = view.Ttl > TimeSpan.Zero ? request.End - view.Ttl : null;
+            start = LatestValueRule.OldestWithinTtl(request.End, view.Ttl);
         }
         var scan = await _offline.PrepareLatestRowsAsync(
             new LatestRowsRequest(definitions, view, request.RepositoryRoot, start, request.End), cancellationToken).ConfigureAwait(false);
         return new ViewPlan(view, scan, start, request.End, state, null);
     }
 
+    /// <summary>Keeps, profiles and checks the view's selection; the verdict rides on the plan.</summary>
+    private async Task<ViewPlan> JudgeAsync(
+        DefinitionSet definitions, ViewPlan plan, MaterializationRequest request, int index, int count,
+        IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new MaterializationProgress(plan.View.Name, index, count, MaterializationPhase.Checking, 0, null, TimeSpan.Zero));
+        var verdict = await _quality!.JudgeAsync(
+            definitions, plan.View, request.RepositoryRoot, plan.Scan!, plan.Start, plan.End, cancellationToken).ConfigureAwait(false);
+        foreach (var failure in verdict.Failures)
+        {
+            if (failure.Blocks)
+            {
+                _logger.LogError("Check failed, {View} will not be written: {Check}", plan.View.Name, failure.ToString());
+            }
+            else
+            {
+                _logger.LogWarning("Check warning for {View}: {Check}", plan.View.Name, failure.ToString());
+            }
+        }
+        return plan with { Verdict = verdict, JudgedAt = startedAt, JudgeTime = clock.Elapsed };
+    }
+
+    /// <summary>A view an error check stopped: nothing written, watermark kept, the outcome recorded.</summary>
+    private async Task<ViewMaterializationSummary> BlockAsync(
+        ViewPlan plan, QualityVerdict verdict, MaterializationRequest request, int index, int count,
+        IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
+    {
+        await _quality!.RecordAsync(verdict, RunOutcome.Blocked, plan.JudgedAt ?? _time.GetUtcNow(), request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new MaterializationProgress(plan.View.Name, index, count, MaterializationPhase.Done, 0, 0, plan.JudgeTime));
+        return new ViewMaterializationSummary(
+            plan.View.Name, plan.Start, plan.End, verdict.Selection.Profile.RowCount, 0, plan.JudgeTime, plan.State?.Watermark,
+            SelectionTime: verdict.Selection.SelectionTime)
+        {
+            Blocked = true,
+            Checks = verdict.Checks,
+            ProfileTime = verdict.Selection.ProfileTime,
+        };
+    }
+
     private async Task<ViewMaterializationSummary> MaterializeViewAsync(
-        IOnlineViewWriter writer, ViewPlan plan, int index, int count,
+        IOnlineViewWriter writer, ViewPlan plan, MaterializationRequest request, int index, int count,
         IProgress<MaterializationProgress>? progress, CancellationToken cancellationToken)
     {
         var view = plan.View;
-        var startedAt = _time.GetUtcNow();
+        var startedAt = plan.JudgedAt ?? _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         _logger.LogInformation("Materializing {View} from {Start} to {End}", view.Name, plan.Start?.ToString("O") ?? "the earliest data", plan.End.ToString("O"));
 
-        long? estimate = null;
-        if (_options.EstimateTotals)
+        // A kept selection knows its exact size; otherwise estimating costs an extra pass, done only for progress bars.
+        long? estimate = plan.Verdict?.Selection.Profile.RowCount;
+        if (estimate is null && _options.EstimateTotals)
         {
             estimate = await plan.Scan!.EstimateRowsAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -255,23 +359,44 @@ public sealed class MaterializationEngine
         }
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         clock.Stop();
+        var duration = clock.Elapsed + plan.JudgeTime;
+        if (plan.Verdict is { } judged)
+        {
+            // The selection ran while the rows were kept for checking, before the first row was read.
+            selectionTime = judged.Selection.SelectionTime;
+        }
 
         // Every row is in the online store: only now may the watermark move (never backwards).
         // A watermark in the future (recorded before window ends were capped) is not kept.
         var watermark = plan.State?.Watermark is { } previous && previous > plan.End && previous <= startedAt ? previous : plan.End;
         await _registry.RecordMaterializationAsync(
-            new ViewMaterializationState(view.Name, watermark, startedAt, plan.Start, plan.End, rows, clock.Elapsed),
+            new ViewMaterializationState(view.Name, watermark, startedAt, plan.Start, plan.End, rows, duration),
             cancellationToken).ConfigureAwait(false);
-        progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Done, rows, estimate ?? rows, clock.Elapsed));
+        if (plan.Verdict is { } verdict)
+        {
+            await _quality!.RecordAsync(verdict, RunOutcome.Written, startedAt, request.RegistryVersion, cancellationToken).ConfigureAwait(false);
+        }
+        progress?.Report(new MaterializationProgress(view.Name, index, count, MaterializationPhase.Done, rows, estimate ?? rows, duration));
         var summary = new ViewMaterializationSummary(
-            view.Name, plan.Start, plan.End, rows, writer.RowsWritten, clock.Elapsed, watermark, SelectionTime: selectionTime);
+            view.Name, plan.Start, plan.End, rows, writer.RowsWritten, duration, watermark, SelectionTime: selectionTime)
+        {
+            Checks = plan.Verdict?.Checks ?? [],
+            ProfileTime = plan.Verdict?.Selection.ProfileTime ?? TimeSpan.Zero,
+        };
         _logger.LogInformation(
             "Materialized {View}: {Rows} rows selected ({SelectionMs} ms selecting before the first row), {Written} written, in {DurationMs} ms ({RowsPerSecond:0} rows/s); watermark {Watermark}",
-            view.Name, rows, (long)selectionTime.TotalMilliseconds, writer.RowsWritten, (long)clock.Elapsed.TotalMilliseconds, summary.RowsPerSecond, watermark.ToString("O"));
+            view.Name, rows, (long)selectionTime.TotalMilliseconds, writer.RowsWritten, (long)duration.TotalMilliseconds, summary.RowsPerSecond, watermark.ToString("O"));
         return summary;
     }
 
     private sealed record ViewPlan(
         FeatureViewDefinition View, ILatestRowScan? Scan, DateTimeOffset? Start, DateTimeOffset End,
-        ViewMaterializationState? State, string? SkippedReason);
+        ViewMaterializationState? State, string? SkippedReason)
+    {
+        public QualityVerdict? Verdict { get; init; }
+
+        public DateTimeOffset? JudgedAt { get; init; }
+
+        public TimeSpan JudgeTime { get; init; }
+    }
 }

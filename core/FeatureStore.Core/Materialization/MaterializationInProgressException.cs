@@ -10,7 +10,7 @@ public sealed class MaterializationInProgressException(string view, TimeSpan? re
     : UserInputException(
         $"Feature view '{view}' is being materialized by another run" +
         (remaining is { } r ? $" (its lock expires in {Math.Ceiling(r.TotalSeconds):0} s unless renewed)" : "") +
-        "; nothing was written. Retry later or pass --wait.")
+        "; nothing was written. Retry later (the command line's --wait waits for it).")
 {
     public string View { get; } = view;
 }

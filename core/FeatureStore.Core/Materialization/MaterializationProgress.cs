@@ -5,6 +5,9 @@ public enum MaterializationPhase
     /// <summary>DuckDB is selecting the latest row per key (no rows written yet).</summary>
     Selecting,
 
+    /// <summary>The selected rows are being kept, profiled and checked (nothing written yet).</summary>
+    Checking,
+
     /// <summary>Rows are streaming to Redis.</summary>
     Writing,
 

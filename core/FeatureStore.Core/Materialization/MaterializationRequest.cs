@@ -31,5 +31,12 @@ public sealed record MaterializationRequest
     /// <summary>Wait for another run holding a view's lock instead of refusing.</summary>
     public bool WaitForLock { get; init; }
 
+    /// <summary>
+    /// Per view, the watermark the caller decided on (null: never materialized). A listed view whose recorded
+    /// watermark differs once its lock is held was materialized by another run meanwhile and is skipped, so several
+    /// schedulers that found a view due run it once. Views not listed run unconditionally.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset?>? ExpectedWatermarks { get; init; }
+
     public bool Incremental => Start is null;
 }

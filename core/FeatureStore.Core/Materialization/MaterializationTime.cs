@@ -31,6 +31,7 @@ public static class MaterializationTime
             $"{optionName} '{text}' is not a time: give ISO-8601 such as 2024-05-01T00:00:00Z, or 'now'.");
     }
 
-    private static DateTimeOffset Truncate(DateTimeOffset value) =>
+    /// <summary>The time at microsecond precision (DuckDB's), as every window end is.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset value) =>
         new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
 }

@@ -6,6 +6,7 @@ namespace FeatureStore.Core.Materialization;
 /// <see cref="SelectionTime"/> is the part of <see cref="Duration"/> before DuckDB produced the first row (the
 /// latest-per-key aggregation, during which nothing can be written), so a slow run shows whether DuckDB or Redis held it up.
 /// <see cref="SkippedReason"/> is set when the view needed no work (incremental run already past the end).
+/// With quality checks, <see cref="Duration"/> includes selecting, profiling and checking the rows.
 /// </summary>
 public sealed record ViewMaterializationSummary(
     string View,
@@ -18,5 +19,14 @@ public sealed record ViewMaterializationSummary(
     string? SkippedReason = null,
     TimeSpan SelectionTime = default)
 {
+    /// <summary>An error check failed: nothing of the view was written and its watermark stayed.</summary>
+    public bool Blocked { get; init; }
+
+    /// <summary>Every check's result (empty when the run did not check, or the view has no checks).</summary>
+    public IReadOnlyList<Quality.CheckResult> Checks { get; init; } = [];
+
+    /// <summary>Time spent profiling and checking the selected rows (part of <see cref="Duration"/>).</summary>
+    public TimeSpan ProfileTime { get; init; }
+
     public double RowsPerSecond => Duration > TimeSpan.Zero ? RowsSelected / Duration.TotalSeconds : 0;
 }

@@ -5,7 +5,7 @@ namespace FeatureStore.Core.Online;
 
 /// <summary>
 /// One requested feature's values for every entity row of a read, stored by type: a 100 x 50 lookup decodes 5,000
-/// values, and boxing each one (and building a protobuf message per value from it) was most of a request's CPU.
+/// values, and boxing each one (and building a protobuf message per value from it) would dominate a request's CPU.
 /// Transports read the typed arrays (<see cref="Values"/>, <see cref="Statuses"/>, <see cref="EventTimestampMicros"/>);
 /// everything else can treat the column as a list of <see cref="OnlineFeatureValue"/>, built on demand.
 /// </summary>

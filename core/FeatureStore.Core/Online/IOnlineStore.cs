@@ -41,11 +41,26 @@ public interface IOnlineStore
         DefinitionSet current, long registryVersion, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes every piece of <paramref name="project"/>'s online data (every entity key of every view, the record of
+    /// views written, materialization locks) wherever the store keeps it, and nothing of another project. Returns
+    /// the number of keys deleted. Safe to repeat; the registry and the offline data are not the store's to touch.
+    /// </summary>
+    Task<long> RemoveProjectAsync(string project, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Takes the per-(project, view) materialization lock, held until the result is disposed. Throws
     /// <see cref="MaterializationInProgressException"/> when another holder has it, unless <paramref name="wait"/>.
     /// </summary>
     Task<IAsyncDisposable> AcquireMaterializationLockAsync(
         string project, string view, MaterializationOptions options, bool wait, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every value the store holds for <paramref name="view"/>, one per entity key, in no particular order (for
+    /// profiling what is served). Values written for another schema of the view are skipped. Streams: memory stays
+    /// flat whatever the number of keys.
+    /// </summary>
+    IAsyncEnumerable<OnlineViewRow> ScanViewAsync(
+        DefinitionSet definitions, FeatureViewDefinition view, CancellationToken cancellationToken = default);
 
     /// <summary>Whether the store answers now, within its timeout; never throws for an unreachable store.</summary>
     Task<OnlineStoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default);

@@ -6,7 +6,10 @@ namespace FeatureStore.Core.Online;
 /// </summary>
 public static class TimestampMicros
 {
-    /// <summary>Stands for "no created timestamp": sorts before every real one, as the latest-value rule requires.</summary>
+    /// <summary>
+    /// Stands for "no timestamp" where a value has none (a feature not found has no event timestamp). The order of
+    /// versions, where a missing created timestamp sorts first, is <see cref="PointInTime.RowVersion.MissingCreated"/>.
+    /// </summary>
     public const long Missing = long.MinValue;
 
     public static long FromDateTimeOffset(DateTimeOffset value) =>

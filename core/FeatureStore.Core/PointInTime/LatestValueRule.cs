@@ -9,16 +9,24 @@ namespace FeatureStore.Core.PointInTime;
 ///                  (both bounds inclusive); null when there is none.
 /// </code>
 /// The order of rows is <see cref="RowVersion"/>: a missing created timestamp sorts before any present one.
-/// The offline engine evaluates the rule in SQL (training sets at each entity row's T, materialization at
-/// T = end of its window) and the online store keeps the winner with its event timestamp; an online read at time
-/// <c>now</c> re-applies the TTL bound with <see cref="IsWithinTtl"/>.
+/// The bound is <see cref="OldestWithinTtl"/> .. T. The offline engine evaluates the rule in SQL (training sets at
+/// each entity row's T, materialization at T = end of its window, starting by default at
+/// <see cref="OldestWithinTtl"/> of that end) and the online store keeps the winner with its version; an online read
+/// at time <c>now</c> re-applies the bound with <see cref="IsWithinTtl"/>.
 /// </summary>
 public static class LatestValueRule
 {
     /// <summary>
-    /// True when a row with this event timestamp may be the value as of <paramref name="asOf"/>:
-    /// not in the future and, with a TTL, not older than <c>asOf - ttl</c>. A TTL of zero never expires.
+    /// The oldest event timestamp that may still be the value as of <paramref name="asOf"/>: <c>asOf - ttl</c>
+    /// (inclusive); null for a TTL of zero, which never expires.
+    /// </summary>
+    public static DateTimeOffset? OldestWithinTtl(DateTimeOffset asOf, TimeSpan ttl) =>
+        ttl > TimeSpan.Zero ? asOf - ttl : null;
+
+    /// <summary>
+    /// True when a row with this event timestamp may be the value as of <paramref name="asOf"/>: not in the future
+    /// and not older than <see cref="OldestWithinTtl"/>, both bounds inclusive.
     /// </summary>
     public static bool IsWithinTtl(DateTimeOffset eventTimestamp, DateTimeOffset asOf, TimeSpan ttl) =>
-        eventTimestamp <= asOf && (ttl <= TimeSpan.Zero || eventTimestamp >= asOf - ttl);
+        eventTimestamp <= asOf && (OldestWithinTtl(asOf, ttl) is not { } oldest || eventTimestamp >= oldest);
 }

@@ -4,9 +4,16 @@ namespace FeatureStore.Core.PointInTime;
 /// The order of the rows of one entity key, shared by every path that picks "the latest row" (see
 /// <see cref="LatestValueRule"/>): by event timestamp, then by created timestamp, where a missing created timestamp
 /// sorts before every present one. Both are µs since the Unix epoch; a missing created timestamp is
-/// <see cref="MissingCreated"/> (<see cref="long.MinValue"/>), so comparing the two signed integers in order is the
-/// whole rule. The online store's compare-and-set (a server-side script comparing the stored 16-byte big-endian
-/// header) and the offline engine's version key encode exactly this order; the cross-path tests hold them to it.
+/// <see cref="MissingCreated"/> (<see cref="long.MinValue"/>), so comparing the two signed integers in order
+/// (<see cref="CompareTo"/>) is the whole rule. Every other encoding of a version is this pair, compared the same way:
+/// <list type="bullet">
+/// <item>offline (DuckDB, <c>LatestRowSql.VersionKeySql</c>): the struct <c>{e: event µs, c: created µs}</c> of two
+/// BIGINTs, with this sentinel, which both the training-set join and the materializer's selection maximize;</item>
+/// <item>online (Redis, <c>StoredViewValue</c>): a 16-byte header, <see cref="EventMicros"/> then
+/// <see cref="CreatedMicros"/> as big-endian int64, which the compare-and-set script (<c>OnlineWriteScript</c>)
+/// compares field by field as signed integers.</item>
+/// </list>
+/// Tests hold each encoding to <see cref="CompareTo"/> over edge cases, and the three paths to one another.
 /// </summary>
 public readonly record struct RowVersion(long EventMicros, long CreatedMicros) : IComparable<RowVersion>
 {

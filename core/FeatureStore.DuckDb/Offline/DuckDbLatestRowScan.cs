@@ -4,6 +4,7 @@ using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 
 namespace FeatureStore.DuckDb;
 
@@ -19,6 +20,7 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
     private readonly LatestRowsRequest _request;
     private DuckDBCommand? _command;
     private DbDataReader? _reader;
+    private bool _kept;
 
     private DuckDbLatestRowScan(DuckDBConnection connection, LatestRowsQuery query, LatestRowsRequest request)
     {
@@ -41,7 +43,7 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
             // Row order does not matter here; letting DuckDB drop it makes the aggregation cheaper.
             await DuckDbCommands.ExecuteAsync(connection, "SET preserve_insertion_order = false", null, cancellationToken).ConfigureAwait(false);
             var view = request.View;
-            var source = request.Definitions.GetSource(view.Source);
+            var source = request.Definitions.GetBatchSource(view);
             var path = source.ResolvePath(request.RepositoryRoot);
             IReadOnlyList<ColumnInfo> columns;
             try
@@ -82,10 +84,40 @@ internal sealed class DuckDbLatestRowScan : ILatestRowScan
         }
     }
 
+    public async Task<SelectionProfile> ProfileAsync(IReadOnlyList<RowCheck> checks, string subject, CancellationToken cancellationToken = default)
+    {
+        if (_kept || _reader is not null)
+        {
+            throw new InvalidOperationException("ProfileAsync runs once, before the first ReadAsync.");
+        }
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await using (var command = CreateCommand(KeptSelection.CreateSql(_query.Layout, _query.Sql)))
+            {
+                await using var _ = cancellationToken.Register(command.Cancel);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _kept = true;
+            return await KeptSelection.ProfileAsync(_connection, _query.Layout, checks, subject, clock.Elapsed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException ex)
+        {
+            throw SourceError(ex);
+        }
+    }
+
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
         try
         {
+            if (_reader is null && _kept)
+            {
+                _command = _connection.CreateCommand();
+                _command.CommandText = KeptSelection.ReadSql;
+                _command.UseStreamingMode = true;
+                _reader = await _command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
             if (_reader is null)
             {
                 _command = CreateCommand(_query.Sql);

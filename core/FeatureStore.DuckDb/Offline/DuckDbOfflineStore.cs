@@ -18,6 +18,8 @@ namespace FeatureStore.DuckDb;
 public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILogger<DuckDbOfflineStore>? logger = null) : IOfflineStore
 {
     private readonly OfflineStoreOptions _options = options ?? OfflineStoreOptions.Default;
+    private const string TrainingSetTable = "__fs_training";
+
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     public async Task<ILatestRowScan> PrepareLatestRowsAsync(LatestRowsRequest request, CancellationToken cancellationToken = default)
@@ -93,26 +95,39 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
                 AsOfCreated = request.AsOfCreated,
             };
 
-            var metadata = lineage.ToKeyValueMetadata();
             var parameters = new Dictionary<string, object?>
             {
                 [TrainingSetSql.EntitiesParameter] = entityParquet,
-                ["out"] = tempOutput,
             };
             for (var i = 0; i < planned.Plan.Views.Count; i++)
             {
                 parameters[TrainingSetSql.FilesParameter(i)] = planned.Plan.Views[i].Files.ToList();
             }
-            for (var i = 0; i < metadata.Count; i++)
-            {
-                parameters[$"kv{i}"] = metadata[i].Value;
-            }
-            var query = TrainingSetSql.Build(planned.Plan);
-            var copy = $"COPY (\n{query}\n) TO $out (FORMAT PARQUET, KV_METADATA {{{string.Join(", ", metadata.Select((kv, i) => $"{SqlIdentifier.Quote(kv.Key)}: $kv{i}"))}}})";
-            _logger.LogDebug("Training set query:\n{Sql}", copy);
+            // The rows are kept in a table first so they are profiled (the profile goes into the file's metadata,
+            // which COPY writes with the data) without computing the join twice.
+            var query = $"CREATE TEMP TABLE {TrainingSetTable} AS\n{TrainingSetSql.Build(planned.Plan)}";
+            _logger.LogDebug("Training set query:\n{Sql}", query);
+            IReadOnlyList<Core.Quality.FeatureViewProfile> profiles;
             try
             {
-                await DuckDbCommands.ExecuteAsync(connection, copy, parameters, cancellationToken);
+                await DuckDbCommands.ExecuteAsync(connection, query, parameters, cancellationToken);
+                profiles = await TrainingSetProfiler.ProfileAsync(connection, TrainingSetTable, planned.Plan, $"training-set:{outputPath}", cancellationToken);
+            }
+            catch (DuckDBException ex)
+            {
+                throw MapQueryFailure(ex, tempOutput, tempDirectory, cancellationToken);
+            }
+
+            var metadata = lineage.ToKeyValueMetadata().Concat(profiles.Select(TrainingSetProfiles.ToKeyValue)).ToArray();
+            var copyParameters = new Dictionary<string, object?> { ["out"] = tempOutput };
+            for (var i = 0; i < metadata.Length; i++)
+            {
+                copyParameters[$"kv{i}"] = metadata[i].Value;
+            }
+            var copy = $"COPY {TrainingSetTable} TO $out (FORMAT PARQUET, KV_METADATA {{{string.Join(", ", metadata.Select((kv, i) => $"{SqlIdentifier.Quote(kv.Key)}: $kv{i}"))}}})";
+            try
+            {
+                await DuckDbCommands.ExecuteAsync(connection, copy, copyParameters, cancellationToken);
             }
             catch (DuckDBException ex)
             {
@@ -123,7 +138,7 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
             stopwatch.Stop();
             _logger.LogInformation("Wrote training set {Path}: {Rows} rows, {Columns} columns in {Elapsed}",
                 outputPath, rowCount, planned.Plan.OutputColumns.Count, stopwatch.Elapsed);
-            return new TrainingSetResult(outputPath, rowCount, planned.Plan.OutputColumns, stopwatch.Elapsed, lineage);
+            return new TrainingSetResult(outputPath, rowCount, planned.Plan.OutputColumns, stopwatch.Elapsed, lineage) { Profiles = profiles };
         }
         catch
         {

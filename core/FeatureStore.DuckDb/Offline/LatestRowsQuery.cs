@@ -9,10 +9,11 @@ namespace FeatureStore.DuckDb;
 /// The DuckDB query that selects the latest row per entity key of a view among rows with
 /// <c>start &lt;= event_ts &lt;= end</c>, entirely inside DuckDB, in two phases of one statement:
 /// (1) one aggregation pass over only the key and time columns, <c>arg_max(row id, version key)</c> with
-/// <see cref="LatestRowSql.PackedVersionKeySql"/> (same order as the struct version key, so ties resolve exactly
-/// as in training sets), giving the file position of each key's winning row; (2) a streaming scan of the source that
-/// keeps only those rows (semi join on file index and row number), so all values of a key come from one row and rows
-/// reach .NET (and Redis) while the scan still runs. Integers aggregate several times faster than row structs.
+/// <see cref="LatestRowSql.VersionKeySql"/> (the key training sets join on, so ties resolve exactly as there; in its
+/// integer form <see cref="LatestRowSql.AggregateVersionKeySql"/>),
+/// giving the file position of each key's winning row; (2) a streaming scan of the source that keeps only those rows
+/// (semi join on file index and row number), so all values of a key come from one row and rows reach .NET (and
+/// Redis) while the scan still runs. Aggregating a narrow row id instead of the whole row keeps phase 1 small.
 /// Columns come out in <see cref="LatestRowLayout"/>, ready for an online writer.
 /// Parameters: <c>$path</c>, <c>$end</c> and, when bounded below, <c>$start</c> (UTC timestamps).
 /// Identifiers are validated by the loader and quoted here; values and paths are always parameters.
@@ -60,7 +61,7 @@ internal sealed class LatestRowsQuery
     {
         var view = layout.View;
         var keyEntities = layout.KeyEntities;
-        var source = definitions.GetSource(view.Source);
+        var source = definitions.GetBatchSource(view);
         var path = source.ResolvePath(repositoryRoot);
         string Column(string name, string what)
         {
@@ -132,8 +133,9 @@ internal sealed class LatestRowsQuery
         }
 
         var window = LatestRowSql.InWindowSql(EventColumn, hasStart ? "CAST($start AS TIMESTAMP)" : null, "CAST($end AS TIMESTAMP)");
+        // A row whose event time is not a real instant has a NULL integer key, which arg_max skips.
         var keysNotNull = string.Join(" AND ", keyNames.Select(k => $"{k} IS NOT NULL"));
-        var versionKey = LatestRowSql.PackedVersionKeySql(EventColumn, hasCreated ? CreatedColumn : null);
+        var versionKey = LatestRowSql.AggregateVersionKeySql(LatestRowSql.VersionKeySql(EventColumn, hasCreated ? CreatedColumn : null), hasCreated);
         var keyList = string.Join(", ", keyNames);
         var filtered = $"""
             SELECT {string.Join(", ", narrow)}

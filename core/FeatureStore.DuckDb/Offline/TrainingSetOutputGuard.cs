@@ -23,7 +23,7 @@ internal static class TrainingSetOutputGuard
         {
             throw new UserInputException($"The output path '{outputPath}' is the entity file itself; choose another.");
         }
-        foreach (var source in request.Definitions.Sources)
+        foreach (var source in request.Definitions.Sources.Where(s => !s.IsPush))
         {
             var read = source.ResolvePath(request.RepositoryRoot);
             var folder = ReadFolder(read);

@@ -65,7 +65,7 @@ internal static class TrainingSetPlanner
         var sourceColumnsByView = new List<IReadOnlyList<ColumnInfo>>();
         foreach (var view in viewOrder)
         {
-            var source = definitions.GetSource(view.Source);
+            var source = definitions.GetBatchSource(view);
             var path = source.ResolvePath(request.RepositoryRoot);
             var files = await ListFilesAsync(connection, source, view, path, cancellationToken);
             sourceFiles.AddRange(files.Select(f =>

@@ -12,10 +12,12 @@ namespace FeatureStore.DuckDb;
 /// comes from <see cref="LatestValueRule"/>; this class only wires it into joins:
 /// <list type="bullet">
 /// <item>default: one <c>ASOF LEFT JOIN</c> per view on the join keys and
-/// <c>probe(T) &gt;= version_key(event, created)</c>, which picks the greatest (event, created) with event &lt;= T,
-/// then the TTL bound nulls out matches older than T - TTL;</item>
-/// <item><c>--as-of-created</c>: a running <c>arg_max</c> window per key, ordered by when each row became available
-/// (<c>greatest(event, created)</c>), then an <c>ASOF LEFT JOIN</c> on availability &lt;= T.</item>
+/// <c>probe(T) &gt;= version_key(event, created)</c> (<see cref="LatestRowSql.VersionKeySql"/>), which picks the
+/// greatest version with event &lt;= T, then the TTL bound (<see cref="LatestRowSql.WithinTtlSql"/>) nulls out
+/// matches older than T - TTL;</item>
+/// <item><c>--as-of-created</c>: a running <c>arg_max</c> of the same version key per join key, ordered by when each
+/// row became available (<c>greatest(event, created)</c>), then an <c>ASOF LEFT JOIN</c> on availability &lt;= T and
+/// the same TTL bound.</item>
 /// </list>
 /// Entity rows keep their order through the file's row number; duplicates stay.
 /// </summary>
@@ -23,6 +25,10 @@ internal static class TrainingSetSql
 {
     public const string EntityRowColumn = "__fs_row";
     private const string EntityTimeColumn = "__fs_t";
+
+    /// <summary>The entity row's time in µs, computed once for the probe and every feature's TTL check.</summary>
+    private const string EntityMicrosColumn = "__fs_tu";
+    private const string VersionColumn = "__fs_ver";
 
     public static string EntitiesParameter => "entities";
 
@@ -32,8 +38,9 @@ internal static class TrainingSetSql
     {
         var sql = new StringBuilder();
         sql.Append("WITH __fs_entities AS (\n");
-        sql.Append($"  SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n");
-        sql.Append($"  FROM read_parquet(${EntitiesParameter}, file_row_number = true)\n)");
+        sql.Append($"  SELECT *, epoch_us({EntityTimeColumn}) AS {EntityMicrosColumn}\n");
+        sql.Append($"  FROM (SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n");
+        sql.Append($"        FROM read_parquet(${EntitiesParameter}, file_row_number = true))\n)");
         for (var i = 0; i < plan.Views.Count; i++)
         {
             sql.Append(",\n");
@@ -52,7 +59,7 @@ internal static class TrainingSetSql
             var conditions = view.Keys.Select(k => $"CAST(e.{k.EntityColumnSql} AS {k.SqlType}) = {alias}.{KeyColumn(k, i)}").ToList();
             conditions.Add(plan.AsOfCreated
                 ? $"e.{EntityTimeColumn} >= {alias}.__fs_avail"
-                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityTimeColumn}", view.CreatedTimestampSql is not null)} >= {alias}.__fs_ver");
+                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityMicrosColumn}", view.CreatedTimestampSql is not null)} >= {alias}.{VersionColumn}");
             sql.Append($"\nASOF LEFT JOIN __fs_v{i} {alias} ON {string.Join(" AND ", conditions)}");
         }
         sql.Append($"\nORDER BY e.{EntityRowColumn}");
@@ -76,35 +83,37 @@ internal static class TrainingSetSql
         rows.AddRange(values);
         var created = view.CreatedTimestampSql is null ? null : "__fs_c";
         var source = $"SELECT {string.Join(", ", rows)} FROM read_parquet(${FilesParameter(index)})";
+        var candidates = $"FROM ({source}) WHERE {LatestRowSql.IsCandidateSql("__fs_e")}";
+        var versionKey = LatestRowSql.VersionKeySql("__fs_e", created);
 
         if (!plan.AsOfCreated)
         {
-            // Rows without an event timestamp are never the value as of any time.
-            // The version key carries the event timestamp, so it is not projected separately (less to sort).
+            // The version key carries the event time, so it is not projected separately (less to sort).
             var kept = view.Keys.Select(k => KeyColumn(k, index))
                 .Concat(features.Select(f => FeatureColumn(f, plan)));
-            sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", kept)}, {LatestRowSql.NaiveVersionKeySql("__fs_e", created)} AS __fs_ver\n");
-            sql.Append($"  FROM ({source}) WHERE __fs_e IS NOT NULL\n)");
+            sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", kept)}, {versionKey} AS {VersionColumn}\n");
+            sql.Append($"  {candidates}\n)");
             return;
         }
 
         // As of created: for each key, the winner among rows available by each availability time, then ASOF on it.
         var keyNames = view.Keys.Select(k => KeyColumn(k, index)).ToArray();
-        var carried = new[] { "__fs_e := __fs_e" }.Concat(features.Select(f => $"{FeatureColumn(f, plan)} := {FeatureColumn(f, plan)}"));
+        var carried = new[] { $"{VersionColumn} := {VersionColumn}" }.Concat(features.Select(f => $"{FeatureColumn(f, plan)} := {FeatureColumn(f, plan)}"));
         sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", keyNames)}, __fs_avail,\n");
-        sql.Append($"    arg_max(struct_pack({string.Join(", ", carried)}), {LatestRowSql.NaiveVersionKeySql("__fs_e", created)})\n");
+        sql.Append($"    arg_max(struct_pack({string.Join(", ", carried)}), {LatestRowSql.AggregateVersionKeySql(VersionColumn, created is not null)})\n");
         sql.Append($"      OVER (PARTITION BY {string.Join(", ", keyNames)} ORDER BY __fs_avail RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __fs_best\n");
-        sql.Append($"  FROM (SELECT *, {LatestRowSql.AvailableAtSql("__fs_e", created)} AS __fs_avail FROM ({source}) WHERE __fs_e IS NOT NULL)\n)");
+        sql.Append($"  FROM (SELECT *, {versionKey} AS {VersionColumn}, {LatestRowSql.AvailableAtSql("__fs_e", created)} AS __fs_avail {candidates})\n)");
     }
 
     private static string FeatureValueSql(TrainingSetPlan plan, OutputFeature feature)
     {
         var view = plan.Views[feature.ViewIndex];
         var alias = ViewAlias(feature.ViewIndex);
-        var (eventSql, valueSql) = plan.AsOfCreated
-            ? ($"{alias}.__fs_best.__fs_e", $"{alias}.__fs_best.{FeatureColumn(feature, plan)}")
-            : (LatestRowSql.NaiveVersionEventSql($"{alias}.__fs_ver", view.CreatedTimestampSql is not null), $"{alias}.{FeatureColumn(feature, plan)}");
-        var within = LatestRowSql.WithinTtlSql(eventSql, $"e.{EntityTimeColumn}", view.View.Ttl);
+        var (versionSql, valueSql) = plan.AsOfCreated
+            ? ($"{alias}.__fs_best.{VersionColumn}", $"{alias}.__fs_best.{FeatureColumn(feature, plan)}")
+            : ($"{alias}.{VersionColumn}", $"{alias}.{FeatureColumn(feature, plan)}");
+        var eventMicros = LatestRowSql.VersionEventMicrosSql(versionSql, view.CreatedTimestampSql is not null);
+        var within = LatestRowSql.WithinTtlSql(eventMicros, $"e.{EntityMicrosColumn}", view.View.Ttl);
         return $"CASE WHEN {within} THEN {valueSql} END";
     }
 

@@ -31,7 +31,7 @@ public static class RedisServiceCollectionExtensions
             {
                 if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
                 {
-                    logger.LogError("Redis at {EndPoint} refused the credentials (authentication failed): check the user and password of the connection string.", e.EndPoint);
+                    logger.LogError("{Failure}", RedisConnectionFactory.DescribeHandshakeFailure(configuration, e.Exception));
                 }
                 else
                 {

@@ -34,6 +34,9 @@ public sealed class EntitySetKeys
     /// <summary>Entity names joined by commas, as they appear in the key.</summary>
     public string Name { get; }
 
+    /// <summary>SCAN pattern matching every key of this entity set in the project (any bucket, any key values).</summary>
+    public string ScanPattern => $"{Encoding.UTF8.GetString(_head)}???{Encoding.UTF8.GetString(_tail)}*";
+
     /// <summary>The bucket (hash tag) of a key; keys of one script call must share it.</summary>
     public int Bucket(ReadOnlySpan<byte> encodedValues)
     {

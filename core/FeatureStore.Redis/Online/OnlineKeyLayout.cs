@@ -41,8 +41,18 @@ public sealed partial class OnlineKeyLayout
     /// <summary>SCAN pattern that matches every entity hash of the project (and nothing of another project).</summary>
     public string EntityKeyPattern => $"{Prefix}{{{Project}:*";
 
+    /// <summary>
+    /// One key in the slot of each bucket: whoever owns these slots holds all of the project's entity data (on a
+    /// cluster, the primaries to scan and to load the write script on).
+    /// </summary>
+    public IEnumerable<RedisKey> BucketKeys =>
+        Enumerable.Range(0, BucketCount).Select(bucket => (RedisKey)$"{Prefix}{{{Project}:{bucket:x3}}}");
+
     /// <summary>Hash of view name to the registry version and schema fingerprint its online data was written with.</summary>
     public RedisKey ViewsKey => $"{Prefix}{{{Project}}}:views";
+
+    /// <summary>SCAN pattern that matches the project's hash-tagged keys: the view list and the materialization locks.</summary>
+    public string TaggedKeyPattern => $"{Prefix}{{{Project}}}:*";
 
     public RedisKey LockKey(string view) => $"{Prefix}{{{Project}}}:lock:{view}";
 

@@ -185,11 +185,12 @@ internal sealed class OnlineReadPlan
             return;
         }
         ReadOnlyMemory<byte> bytes = stored;
-        if (!StoredViewValue.TryRead(bytes.Span, out var eventMicros, out _, out var blob))
+        if (!StoredViewValue.TryRead(bytes.Span, out var version, out var blob))
         {
             logger.LogWarning("Online value of view {View} is shorter than its header; treated as not found.", view.View.Name);
             return;
         }
+        var eventMicros = version.EventMicros;
         var eventTimestamp = TimestampMicros.ToDateTimeOffset(eventMicros);
         if (!LatestValueRule.IsWithinTtl(eventTimestamp, readTime, view.View.Ttl))
         {

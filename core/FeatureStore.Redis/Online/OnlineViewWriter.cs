@@ -11,8 +11,11 @@ namespace FeatureStore.Redis;
 /// <summary>
 /// Writes the latest rows of one view to Redis: rows are buffered per hash-slot bucket and sent as calls of the
 /// compare-and-set <see cref="OnlineWriteScript"/> with <see cref="RedisOnlineStoreOptions.KeysPerCall"/> keys each
-/// (cluster-safe: one bucket = one slot), with at most <see cref="RedisOnlineStoreOptions.MaxCallsInFlight"/> calls
-/// pipelined; every call is awaited and retried with backoff (the script is idempotent), so memory stays bounded and
+/// (cluster-safe: one bucket = one slot; on a standalone Redis, which has no slots, all buckets share calls). Calls
+/// are pipelined per primary that owns their slot, at most <see cref="RedisOnlineStoreOptions.MaxCallsInFlight"/>
+/// each, so every shard of a cluster writes concurrently with a full pipeline and a slow shard holds back only its own
+/// calls (a single Redis is one primary). Every call is awaited and retried with backoff (the script is idempotent),
+/// so memory stays bounded and
 /// <see cref="FlushAsync"/> returning means every row is in Redis. Not thread-safe: one producer.
 /// <para>Rows come from <see cref="WriteAsync"/> (a reader in <see cref="LatestRowLayout"/>, transcoded without
 /// boxing by <see cref="RowTranscoder"/>), <see cref="WriteRowAsync"/> (CLR values), or directly: <see cref="BeginRow"/>,
@@ -22,6 +25,7 @@ namespace FeatureStore.Redis;
 internal sealed class OnlineViewWriter : IOnlineViewWriter
 {
     private readonly RedisOnlineStore _store;
+    private readonly OnlineKeyLayout _keyLayout;
     private readonly EntitySetKeys _keys;
     private readonly FeatureValueCodec _codec;
     private readonly IDatabase _database;
@@ -30,17 +34,24 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
     private readonly int _keysPerCall;
     private readonly int _maxInFlight;
     private readonly PendingCall?[] _buckets = new PendingCall?[OnlineKeyLayout.BucketCount];
-    private readonly Queue<Task<(long Written, int Keys)>> _inFlight = new();
+    private readonly Dictionary<string, Queue<Task<(long Written, int Keys)>>> _inFlight = new(StringComparer.Ordinal);
     private readonly RetryWarningGate _retryWarnings = new(TimeSpan.FromSeconds(1));
+    private readonly bool _singleNode;
     private byte[] _scriptSha;
     private bool _rowOpen;
     private RowTranscoder? _transcoder;
 
-    internal OnlineViewWriter(RedisOnlineStore store, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout, byte[] scriptSha)
+    /// <summary>With <paramref name="singleNode"/> (a standalone Redis), rows of every bucket share calls, so a small
+    /// batch (a push of 100 rows) is one or two calls rather than one per bucket.</summary>
+    internal OnlineViewWriter(
+        RedisOnlineStore store, OnlineKeyLayout keyLayout, EntitySetKeys keys, FeatureValueCodec codec, LatestRowLayout layout,
+        byte[] scriptSha, bool singleNode = false)
     {
+        _singleNode = singleNode;
         var view = layout.View;
         Layout = layout;
         _store = store;
+        _keyLayout = keyLayout;
         _keys = keys;
         _codec = codec;
         View = view;
@@ -86,11 +97,11 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
     }
 
     /// <summary>
-    /// Queues the row with its version (event timestamp, created timestamp or <see cref="RowVersion.MissingCreated"/>).
+    /// Queues the row with its version, which the write script compares with the stored one.
     /// Completes synchronously unless the pipeline is full; throws <see cref="StoreUnavailableException"/> when a
     /// call failed after its retries.
     /// </summary>
-    public ValueTask EndRowAsync(long eventMicros, long createdMicros, CancellationToken cancellationToken = default)
+    public ValueTask EndRowAsync(RowVersion version, CancellationToken cancellationToken = default)
     {
         if (!_rowOpen)
         {
@@ -102,17 +113,18 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
         var bucket = _keys.Bucket(encodedKey);
         var key = _keys.BuildKey(encodedKey, bucket);
         var value = new byte[StoredViewValue.HeaderSize + Values.Length];
-        StoredViewValue.WriteHeader(value, eventMicros, createdMicros);
+        StoredViewValue.WriteHeader(value, version);
         Values.Written.CopyTo(value.AsSpan(StoredViewValue.HeaderSize));
         RowsQueued++;
 
-        var pending = _buckets[bucket] ??= new PendingCall(_keysPerCall, _field);
-        pending.Add(key, value, OnlineWriteScript.ExpiryMillis(eventMicros, _ttlMicros));
+        var call = _singleNode ? 0 : bucket;
+        var pending = _buckets[call] ??= new PendingCall(_keysPerCall, _field);
+        pending.Add(key, value, OnlineWriteScript.ExpiryMillis(version.EventMicros, _ttlMicros));
         if (pending.Count < _keysPerCall)
         {
             return ValueTask.CompletedTask;
         }
-        _buckets[bucket] = null;
+        _buckets[call] = null;
         return DispatchAsync(pending, cancellationToken);
     }
 
@@ -134,8 +146,7 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
             }
         }
         _codec.Encode(Values, featureValues);
-        var version = RowVersion.Of(eventTimestamp, createdTimestamp);
-        return EndRowAsync(version.EventMicros, version.CreatedMicros, cancellationToken);
+        return EndRowAsync(RowVersion.Of(eventTimestamp, createdTimestamp), cancellationToken);
     }
 
     /// <summary>Sends every buffered row and waits until Redis confirmed all of them.</summary>
@@ -149,21 +160,45 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
                 await DispatchAsync(pending, cancellationToken).ConfigureAwait(false);
             }
         }
-        while (_inFlight.Count > 0)
+        foreach (var lane in _inFlight.Values)
         {
-            await CompleteOldestAsync().ConfigureAwait(false);
+            while (lane.Count > 0)
+            {
+                await CompleteOldestAsync(lane).ConfigureAwait(false);
+            }
         }
     }
 
     private ValueTask DispatchAsync(PendingCall pending, CancellationToken cancellationToken)
     {
-        _inFlight.Enqueue(SendAsync(pending, cancellationToken));
-        return _inFlight.Count >= _maxInFlight ? new ValueTask(CompleteOldestAsync()) : ValueTask.CompletedTask;
+        var owner = Owner(pending.FirstKey);
+        if (!_inFlight.TryGetValue(owner, out var lane))
+        {
+            _inFlight[owner] = lane = new Queue<Task<(long Written, int Keys)>>();
+        }
+        lane.Enqueue(SendAsync(pending, cancellationToken));
+        return lane.Count >= _maxInFlight ? new ValueTask(CompleteOldestAsync(lane)) : ValueTask.CompletedTask;
     }
 
-    private async Task CompleteOldestAsync()
+    /// <summary>
+    /// The primary that owns a key's slot, by the client's current topology; any lane serves while it is unknown
+    /// (a shard failing over): lanes only bound concurrency, the client routes each call by the slot it finds then.
+    /// </summary>
+    private string Owner(RedisKey key)
     {
-        var task = _inFlight.Dequeue();
+        try
+        {
+            return _store.Connection.GetServer(key).EndPoint.ToString() ?? "";
+        }
+        catch (Exception ex) when (ex is RedisException or InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
+    private async Task CompleteOldestAsync(Queue<Task<(long Written, int Keys)>> lane)
+    {
+        var task = lane.Dequeue();
         try
         {
             var (written, keys) = await task.ConfigureAwait(false);
@@ -190,25 +225,28 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
             catch (RedisServerException ex) when (RedisRetry.IsNoScript(ex))
             {
                 // The server lost its script cache (restart, SCRIPT FLUSH): load again, then retry this call.
-                _scriptSha = await _store.LoadScriptAsync(cancellationToken, reload: true).ConfigureAwait(false);
+                _scriptSha = await _store.LoadScriptAsync(_keyLayout, cancellationToken, reload: true).ConfigureAwait(false);
                 throw;
             }
-        }, $"write of view '{View.Name}'", cancellationToken, _retryWarnings).ConfigureAwait(false);
+        }, $"write of view '{View.Name}'", cancellationToken, _retryWarnings, OnlineWriteScript.Commands).ConfigureAwait(false);
         return (written, keys.Length);
     }
 
     /// <summary>Waits for the calls still in flight after a failure, so none outlives the writer unobserved.</summary>
     private async Task DrainAsync()
     {
-        while (_inFlight.Count > 0)
+        foreach (var lane in _inFlight.Values)
         {
-            try
+            while (lane.Count > 0)
             {
-                await _inFlight.Dequeue().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _store.Logger.LogDebug("Write call failed while draining after an earlier failure: {Error}", ex.Message);
+                try
+                {
+                    await lane.Dequeue().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    _store.Logger.LogDebug("Write call failed while draining after an earlier failure: {Error}", ex.Message);
+                }
             }
         }
     }
@@ -222,6 +260,9 @@ internal sealed class OnlineViewWriter : IOnlineViewWriter
         private readonly RedisValue[] _args = CreateArgs(capacity, field);
 
         public int Count { get; private set; }
+
+        /// <summary>A key of the call: all share one slot.</summary>
+        public RedisKey FirstKey => _keys[0];
 
         public void Add(byte[] key, byte[] value, long expiryMillis)
         {

@@ -10,14 +10,24 @@ namespace FeatureStore.Redis;
 /// <summary>
 /// Bounded retries with exponential backoff for idempotent Redis operations, then a
 /// <see cref="StoreUnavailableException"/> that says what failed, in one line. Only infrastructure failures are
-/// retried. While the connection is down an attempt waits for it (up to the connect timeout) instead of queueing
-/// commands, so an unreachable Redis is reported in seconds.
+/// retried, among them a Redis Cluster's passing states: a slot in migration (TRYAGAIN, redirections the client could
+/// not follow), a shard without a primary until its replica takes over (CLUSTERDOWN, READONLY). While the connection
+/// is down an attempt waits for it (up to the connect timeout) instead of queueing commands, so an unreachable Redis is
+/// reported in seconds. A command the Redis user may not run (NOPERM) is not retried: its error names the command.
 /// </summary>
 internal static class RedisRetry
 {
+    /// <summary>The passing states by their error prefix, for errors the client does not classify (e.g. raised inside a script).</summary>
+    private static readonly string[] TransientPrefixes = ["NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN", "READONLY"];
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> (given the attempt number) with retries; <paramref name="what"/> names it in
+    /// warnings and errors, <paramref name="scriptCommands"/> lists the commands its script runs, named in the error
+    /// when the Redis user may not run one of them.
+    /// </summary>
     public static async Task<T> RunAsync<T>(
         IConnectionMultiplexer connection, Func<int, Task<T>> operation, string what, RedisOnlineStoreOptions options,
-        ILogger logger, CancellationToken cancellationToken, RetryWarningGate? warnings = null)
+        ILogger logger, CancellationToken cancellationToken, RetryWarningGate? warnings = null, IReadOnlyList<string>? scriptCommands = null)
     {
         var clock = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
@@ -56,6 +66,10 @@ internal static class RedisRetry
                 throw Unavailable(connection, $"{what} failed after {options.WriteAttempts} attempt{(options.WriteAttempts == 1 ? "" : "s")} " +
                                               $"in {clock.Elapsed.TotalSeconds:0.#} s", ex);
             }
+            catch (RedisServerException ex) when (RedisPermissionError.Matches(ex))
+            {
+                throw RedisPermissionError.Create(connection, what, ex, scriptCommands);
+            }
         }
     }
 
@@ -81,18 +95,23 @@ internal static class RedisRetry
         }
     }
 
-    /// <summary>Connection loss, timeouts, and server states that pass (loading, busy, script cache flushed).</summary>
+    /// <summary>
+    /// Connection loss, timeouts, and server states that pass: loading, busy, script cache flushed, and a cluster
+    /// resharding or failing over (a retry after the backoff finds the slot's new owner, which the client learns from
+    /// the redirection or its topology refresh).
+    /// </summary>
     public static bool IsTransient(Exception ex) => ex switch
     {
         RedisConnectionException or RedisTimeoutException or TimeoutException => true,
-        RedisServerException server => IsNoScript(server) || server.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || server.Message.StartsWith("BUSY", StringComparison.Ordinal) || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
-            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal),
+        RedisServerException server => server.Kind is RedisErrorKind.NoScript or RedisErrorKind.Loading or RedisErrorKind.Busy
+                or RedisErrorKind.TryAgain or RedisErrorKind.MasterDown or RedisErrorKind.ClusterDown or RedisErrorKind.Moved
+                or RedisErrorKind.Ask or RedisErrorKind.UnknownRedirectTarget or RedisErrorKind.ReadOnly
+            || TransientPrefixes.Any(p => server.Message.StartsWith(p, StringComparison.Ordinal)),
         _ => false,
     };
 
     public static bool IsNoScript(Exception ex) =>
-        ex is RedisServerException && ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
+        ex is RedisServerException server && (server.Kind == RedisErrorKind.NoScript || server.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal));
 
     /// <summary>StackExchange.Redis messages carry a long diagnostic tail after " - "; the head says what happened.</summary>
     public static string ShortReason(Exception ex)

@@ -55,9 +55,9 @@ internal sealed class RowTranscoder
                 _values[f](reader, ordinal, values);
             }
         }
-        var eventMicros = reader.GetInt64(_eventOrdinal);
-        var createdMicros = reader.IsDBNull(_createdOrdinal) ? RowVersion.MissingCreated : reader.GetInt64(_createdOrdinal);
-        return writer.EndRowAsync(eventMicros, createdMicros, cancellationToken);
+        var version = new RowVersion(
+            reader.GetInt64(_eventOrdinal), reader.IsDBNull(_createdOrdinal) ? RowVersion.MissingCreated : reader.GetInt64(_createdOrdinal));
+        return writer.EndRowAsync(version, cancellationToken);
     }
 
     private static KeyReader KeyReaderFor(ScalarType type) => type switch
@@ -80,12 +80,7 @@ internal sealed class RowTranscoder
             return element switch
             {
                 ScalarType.Bytes => (r, i, w) => w.WriteList(element, ReadBlobList(r.GetValue(i))),
-                ScalarType.Bool => (r, i, w) => w.WriteList(element, ReadList<bool>(r, i)),
-                ScalarType.Int32 => (r, i, w) => w.WriteList(element, ReadList<int>(r, i)),
-                ScalarType.Int64 => (r, i, w) => w.WriteList(element, ReadList<long>(r, i)),
-                ScalarType.Float32 => (r, i, w) => w.WriteList(element, ReadList<float>(r, i)),
-                ScalarType.Float64 => (r, i, w) => w.WriteList(element, ReadList<double>(r, i)),
-                _ => (r, i, w) => w.WriteList(element, (IList)r.GetValue(i)),
+                _ => (r, i, w) => w.WriteList(element, LatestRowLayout.ReadList(r, i, element)),
             };
         }
         return type.Scalar switch
@@ -117,24 +112,6 @@ internal sealed class RowTranscoder
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// A list of a value type whose elements may be null. DuckDB.NET refuses to read such a list as
-    /// <c>List&lt;T&gt;</c> (its <c>GetValue</c> type) when an element is null, so it is asked for <c>List&lt;T?&gt;</c>;
-    /// a reader that cannot produce that gives its own list.
-    /// </summary>
-    private static IList ReadList<T>(DbDataReader reader, int ordinal)
-        where T : struct
-    {
-        try
-        {
-            return reader.GetFieldValue<List<T?>>(ordinal);
-        }
-        catch (InvalidCastException)
-        {
-            return (IList)reader.GetValue(ordinal);
         }
     }
 

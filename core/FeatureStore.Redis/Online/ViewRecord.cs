@@ -39,6 +39,12 @@ internal readonly record struct ViewRecord(long Version, uint Fingerprint)
         return 1
         """;
 
+    /// <summary>The commands <see cref="RegisterScript"/> runs (for an ACL user's rule).</summary>
+    public static readonly IReadOnlyList<string> RegisterCommands = ["hget", "hset"];
+
+    /// <summary>The commands <see cref="RemoveIfUnchangedScript"/> runs.</summary>
+    public static readonly IReadOnlyList<string> RemoveCommands = ["hget", "hdel"];
+
     /// <summary>Deletes a view's entry only if it still holds what the caller read. ARGV: view name, entry.</summary>
     public const string RemoveIfUnchangedScript = """
         if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then

@@ -1,6 +1,7 @@
 using FeatureStore.Core.Catalog;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Registry;
+using FeatureStore.Core.Scheduling;
 using FeatureStore.Protos.V1;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
@@ -69,6 +70,11 @@ internal static class CatalogProtoMapper
             message.LastChangedIn = new CatalogVersionRef { Number = changed.Number, AppliedAt = Timestamp.FromDateTimeOffset(changed.AppliedAt) };
         }
         message.FeatureServices.AddRange(detail.UsedByServices);
+        if (MaterializationScheduler.For(view, detail.Freshness?.State, now) is { } schedule)
+        {
+            message.Schedule = schedule.Schedule.Text;
+            if (schedule.NextRun is { } next) message.NextMaterialization = Timestamp.FromDateTimeOffset(next);
+        }
         return message;
     }
 
@@ -133,6 +139,7 @@ internal static class CatalogProtoMapper
             Path = source.Path,
             TimestampField = source.TimestampField,
             CreatedTimestampField = source.CreatedTimestampField ?? "",
+            BatchSource = source.BatchSource ?? "",
             Description = source.Description ?? "",
             Owner = source.Owner ?? "",
         };

@@ -39,6 +39,7 @@ internal sealed class ServerConfiguration
     public static ServerConfiguration Build(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment)
     {
         CheckFlags(args);
+        args = ExpandSwitches(args);
         var withoutFile = Compose(null, args, environment).Build();
         var settingsFile = withoutFile[ServerSettings.SettingsFileKey] is { Length: > 0 } named ? Path.GetFullPath(named) : null;
         if (settingsFile is not null && !File.Exists(settingsFile))
@@ -81,7 +82,7 @@ internal sealed class ServerConfiguration
                 .Where(e => e.Key.StartsWith(ServerSettings.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
                 .Select(e => KeyValuePair.Create(e.Key[ServerSettings.EnvironmentPrefix.Length..], e.Value)));
         }
-        builder.AddCommandLine([.. args], ServerSettings.All.ToDictionary(s => s.Flag, s => s.Key, StringComparer.Ordinal));
+        builder.AddCommandLine([.. args], ServerSettings.All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Key, StringComparer.Ordinal));
         return builder;
     }
 
@@ -104,7 +105,7 @@ internal sealed class ServerConfiguration
             {
                 throw new UserInputException($"Unknown flag '{flag}' (see --help).");
             }
-            if (equals < 0)
+            if (equals < 0 && !IsBareSwitch(args, i))
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
@@ -114,6 +115,14 @@ internal sealed class ServerConfiguration
             }
         }
     }
+
+    /// <summary>A switch standing alone (no value after it) means true; the command-line provider needs it spelt out.</summary>
+    private static IReadOnlyList<string> ExpandSwitches(IReadOnlyList<string> args) =>
+        args.Select((arg, i) => IsBareSwitch(args, i) ? arg + "=true" : arg).ToArray();
+
+    private static bool IsBareSwitch(IReadOnlyList<string> args, int i) =>
+        ServerSettings.ByFlag(args[i]) is { IsSwitch: true }
+        && (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal));
 
     /// <summary>A settings file is written by hand: a misspelt key is an error rather than a silent default.</summary>
     private void CheckSettingsFileKeys()

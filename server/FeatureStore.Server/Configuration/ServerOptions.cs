@@ -13,6 +13,8 @@ public sealed class ServerOptions
     public const int DefaultHttpPort = 6566;
     public const int DefaultGrpcPort = 6570;
     public const int DefaultMaxEntities = 10_000;
+    public const int DefaultMaxPushRows = 10_000;
+    public const int DefaultMaxBodyMb = 16;
 
     /// <summary>The feature repository folder holding <c>featurestore.yaml</c>.</summary>
     [ConfigurationKeyName("repo")]
@@ -50,6 +52,34 @@ public sealed class ServerOptions
     [ConfigurationKeyName("health_probe_ms")]
     public int HealthProbeMs { get; set; } = 1000;
 
+    /// <summary>Run scheduled materialization in this server (as <c>featurestore worker</c> does).</summary>
+    [ConfigurationKeyName("materialize_on_schedule")]
+    public bool MaterializeOnSchedule { get; set; }
+
+    /// <summary>Push and write-to-online-store requests with more rows than this are rejected as INVALID_ARGUMENT.</summary>
+    [ConfigurationKeyName("max_push_rows")]
+    public int MaxPushRows { get; set; } = DefaultMaxPushRows;
+
+    /// <summary>Largest HTTP request body and gRPC request message, in MB; larger HTTP bodies are answered 413.</summary>
+    [ConfigurationKeyName("max_body_mb")]
+    public int MaxBodyMb { get; set; } = DefaultMaxBodyMb;
+
+    /// <summary>Comma-separated write tokens (<c>FEATURESTORE_WRITE_TOKENS</c>); never logged.</summary>
+    [ConfigurationKeyName("write_tokens")]
+    public string? WriteTokens { get; set; }
+
+    /// <summary>A file of write tokens, one per line.</summary>
+    [ConfigurationKeyName("write_tokens_file")]
+    public string? WriteTokensFile { get; set; }
+
+    /// <summary>Comma-separated read tokens (<c>FEATURESTORE_READ_TOKENS</c>); never logged.</summary>
+    [ConfigurationKeyName("read_tokens")]
+    public string? ReadTokens { get; set; }
+
+    /// <summary>A file of read tokens, one per line.</summary>
+    [ConfigurationKeyName("read_tokens_file")]
+    public string? ReadTokensFile { get; set; }
+
     /// <summary>How often to audit the served-feature logs (e.g. <c>1h</c>); null: never.</summary>
     [ConfigurationKeyName("audit_on_schedule")]
     public string? AuditOnSchedule { get; set; }
@@ -61,6 +91,8 @@ public sealed class ServerOptions
     /// <summary><see cref="Bind"/> as an address; <c>localhost</c> is the IPv4 loopback.</summary>
     public IPAddress BindAddress => ServerSettings.ParseAddress(Bind)
         ?? throw new InvalidOperationException($"'{Bind}' is not an IP address; validate the options first.");
+
+    public long MaxBodyBytes => MaxBodyMb * 1024L * 1024L;
 
     public TimeSpan StoreTimeout => TimeSpan.FromMilliseconds(StoreTimeoutMs);
 

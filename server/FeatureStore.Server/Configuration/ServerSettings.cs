@@ -37,6 +37,20 @@ internal static class ServerSettings
             1, 3_600_000, o => o.RegistryPollMs),
         Number("health_probe_ms", "--health-probe-ms", "milliseconds between health checks of the online store and the registry (default 1000)",
             1, 3_600_000, o => o.HealthProbeMs),
+        Switch("materialize_on_schedule", "--materialize-on-schedule", "run each view's scheduled materialization in this server, as 'featurestore worker' does (default false)",
+            o => o.MaterializeOnSchedule),
+        Number("max_push_rows", "--max-push-rows", $"largest number of rows per push or write-to-online-store request (default {ServerOptions.DefaultMaxPushRows})",
+            1, int.MaxValue, o => o.MaxPushRows),
+        Number("max_body_mb", "--max-body-mb", $"largest HTTP request body in MB, and largest gRPC request message (default {ServerOptions.DefaultMaxBodyMb})",
+            1, 2047, o => o.MaxBodyMb),
+        Secret("write_tokens", "comma-separated bearer tokens that may write (push, write-to-online-store, materialize); " +
+            "without any, write endpoints accept loopback clients only. Environment or settings file only, never a flag"),
+        Text("write_tokens_file", "--write-tokens-file", "file of write tokens, one per line ('#' comments and blank lines ignored)",
+            o => o.WriteTokensFile),
+        Secret("read_tokens", "comma-separated bearer tokens that may read (write tokens may read too); " +
+            "without any, reads need no token. Environment or settings file only, never a flag"),
+        Text("read_tokens_file", "--read-tokens-file", "file of read tokens, one per line",
+            o => o.ReadTokensFile),
         new("audit_on_schedule", "--audit-on-schedule", EnvironmentPrefix + "AUDIT_ON_SCHEDULE",
             "audit the served-feature logs of every logged feature service this often (e.g. 1h) and export the mismatch rates at /metrics (default: off)",
             Logging.AuditSchedule.Check, o => o.AuditOnSchedule),
@@ -49,10 +63,12 @@ internal static class ServerSettings
 
     public static string Usage =>
         "usage: FeatureStore.Server [--flag value]...\n" +
-        string.Join("\n", All.Select(s => $"  {s.Flag,-20} {s.Help} [env {s.Environment}]")) + "\n" +
+        string.Join("\n", All.Select(s => $"  {s.Flag ?? "(no flag)",-20} {s.Help} [env {s.Environment}]")) + "\n" +
         "Precedence: built-in defaults < settings file < environment variables < flags.\n" +
         "Endpoints: GET /health (liveness, always 200), GET /health/ready (503 until the online store answers and a\n" +
-        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.";
+        "registry version is loaded), GET /metrics, POST /get-online-features, /api/catalog/..., gRPC on the gRPC port.\n" +
+        "Write endpoints (write tokens, or loopback clients when none are set): POST /push, POST /write-to-online-store,\n" +
+        "POST /materialize, POST /materialize-incremental (?async=true answers 202).";
 
     public static ServerSetting? ByFlag(string flag) => All.FirstOrDefault(s => s.Flag == flag);
 
@@ -66,6 +82,17 @@ internal static class ServerSettings
 
     private static ServerSetting Text(string key, string flag, string help, Func<ServerOptions, string?> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, read);
+
+    /// <summary>A true/false setting whose flag alone means true.</summary>
+    private static ServerSetting Switch(string key, string flag, string help, Func<ServerOptions, bool> read) =>
+        new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,
+            v => bool.TryParse(v, out _) ? null : $"'{v}' is not true or false.",
+            o => read(o) ? "true" : "false",
+            IsSwitch: true);
+
+    /// <summary>A secret: no flag, and the value is never repeated in a message (its rules are checked where it is read).</summary>
+    private static ServerSetting Secret(string key, string help) =>
+        new(key, null, EnvironmentPrefix + key.ToUpperInvariant(), help, _ => null, _ => null);
 
     private static ServerSetting Number(string key, string flag, string help, int min, int max, Func<ServerOptions, int> read) =>
         new(key, flag, EnvironmentPrefix + key.ToUpperInvariant(), help,

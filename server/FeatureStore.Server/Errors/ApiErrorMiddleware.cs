@@ -27,6 +27,10 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
 
     public static Task WriteAsync(HttpContext context, ApiError error)
     {
+        if (error.HttpStatus == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
         if (context.GetEndpoint()?.Metadata.GetMetadata<FeastErrorBody>() is not null)
         {
             return FeastErrorBody.WriteAsync(context, error);

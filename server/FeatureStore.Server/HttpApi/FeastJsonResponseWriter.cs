@@ -10,7 +10,8 @@ namespace FeatureStore.Server.HttpApi;
 /// <summary>
 /// Writes Feast's <c>/get-online-features</c> response shape:
 /// <c>{"metadata": {"feature_names": [...]}, "results": [{"values": [...], "statuses": [...], "event_timestamps": [...]}]}</c>,
-/// join key columns first. Values are typed JSON: numbers as numbers (NaN and infinities as the strings "NaN",
+/// join key columns first. Values are typed JSON: numbers as numbers, floats always with a fraction or exponent
+/// (<c>2.0</c>, never <c>2</c>: Feast clients infer the type from the text; NaN and infinities as the strings "NaN",
 /// "Infinity", "-Infinity", as protobuf's JSON mapping does), timestamps as ISO-8601 UTC strings (0, 3 or 6 fraction digits), bytes as base64,
 /// lists as arrays, null for anything not PRESENT. A missing event timestamp is written as the Unix epoch, as Feast
 /// does, so Feast clients that parse every timestamp keep working.
@@ -142,7 +143,9 @@ internal static class FeastJsonResponseWriter
     {
         if (double.IsFinite(d))
         {
-            json.WriteNumberValue(d);
+            Span<byte> buffer = stackalloc byte[40];
+            d.TryFormat(buffer, out var length, default, CultureInfo.InvariantCulture);
+            json.WriteRawValue(buffer[..WithFraction(buffer, length)], skipInputValidation: true);
         }
         else
         {
@@ -154,12 +157,31 @@ internal static class FeastJsonResponseWriter
     {
         if (float.IsFinite(f))
         {
-            json.WriteNumberValue(f);
+            Span<byte> buffer = stackalloc byte[40];
+            f.TryFormat(buffer, out var length, default, CultureInfo.InvariantCulture);
+            json.WriteRawValue(buffer[..WithFraction(buffer, length)], skipInputValidation: true);
         }
         else
         {
             json.WriteStringValue(NonFinite(f));
         }
+    }
+
+    /// <summary>
+    /// Makes a float's text read as a float: Feast's remote online store infers each value's type from the JSON, and
+    /// Python reads <c>2</c> as an int (INT64, and a list mixing 2 and 2.5 as an error), <c>2.0</c> as a float. The
+    /// shortest round-trip text (<c>2</c>, <c>0.1</c>, <c>1E+20</c>) gets <c>.0</c> when it has neither a point nor an
+    /// exponent. Returns the new length.
+    /// </summary>
+    private static int WithFraction(Span<byte> text, int length)
+    {
+        if (text[..length].IndexOfAny((byte)'.', (byte)'E', (byte)'e') >= 0)
+        {
+            return length;
+        }
+        text[length] = (byte)'.';
+        text[length + 1] = (byte)'0';
+        return length + 2;
     }
 
     private static void WriteValue(Utf8JsonWriter json, object? value)
@@ -262,7 +284,6 @@ internal static class FeastJsonResponseWriter
     /// Each row's last event timestamp as a quoted JSON string, written raw (no escaping check). Every feature of a
     /// view carries the same timestamp for a row, so a 100 x 50 answer over three views formats ~300 timestamps
     /// instead of 5,000; a row whose timestamp differs from the cached one (another view) is formatted again.
-    /// Measured on such an answer with a distinct timestamp per entity and view: 0.77 -> 0.47 ms to write.
     /// </summary>
     private sealed class RowTimestampTexts : IDisposable
     {

@@ -8,7 +8,8 @@ namespace FeatureStore.Server.HttpApi;
 
 /// <summary>
 /// <c>POST /get-online-features</c>, Feast's feature server endpoint: same body, same response shape, so an existing
-/// Feast HTTP client works unchanged. Any content type is accepted (Feast's own client posts without one).
+/// Feast HTTP client works unchanged. A JSON, form or missing content type is read as JSON (Feast's own client posts
+/// without one); one that says otherwise is refused (415, <see cref="JsonContentType"/>).
 /// Failures are answered by <see cref="ApiErrorMiddleware"/> in Feast's shape (<see cref="FeastErrorBody"/>);
 /// this only counts them.
 /// </summary>
@@ -24,6 +25,7 @@ internal static class GetOnlineFeaturesEndpoint
         var cancellation = context.RequestAborted;
         try
         {
+            JsonContentType.Ensure(context.Request);
             var request = await FeastJsonRequestReader.ReadAsync(context.Request.Body, cancellation);
             var result = await serving.ReadAsync(request, cancellation);
             var logged = log.Sample(result);

@@ -27,6 +27,9 @@ internal sealed class LocalRedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>False once stopped (or crashed) until restarted.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>The redis-server on PATH, or null.</summary>
     public static string? FindExecutable() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -35,18 +38,25 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             .FirstOrDefault(File.Exists);
 
     /// <summary>Starts one; <paramref name="extraArguments"/> go to redis-server as given (e.g. --requirepass).</summary>
-    public static async Task<LocalRedisServer> StartAsync(params string[] extraArguments)
+    public static Task<LocalRedisServer> StartAsync(params string[] extraArguments) => StartAsync(FreePort(), extraArguments);
+
+    /// <summary>Starts one on <paramref name="port"/> (e.g. a cluster node, whose bus port is port + 10000).</summary>
+    public static async Task<LocalRedisServer> StartAsync(int port, params string[] extraArguments)
     {
         var executable = FindExecutable()
             ?? throw new InvalidOperationException(
                 "redis-server is not on PATH (Debian: apt-get install -y redis-server).");
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
         var server = new LocalRedisServer(executable, port, extraArguments);
         await server.RestartAsync();
         return server;
+    }
+
+    /// <summary>A loopback port free right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Kills the server (as a crash would) and waits until it is gone.</summary>

@@ -10,7 +10,7 @@ namespace FeatureStore.Tests.Infrastructure;
 /// loopback port with its own temporary folder. With none of them the tests fail and say how to get Redis:
 /// integration tests never skip silently.
 /// </summary>
-public sealed class RedisFixture : IAsyncLifetime
+public sealed class RedisFixture : IAsyncLifetime, IOnlineBackend
 {
     private RedisContainer? _container;
     private LocalRedisServer? _server;
@@ -20,6 +20,16 @@ public sealed class RedisFixture : IAsyncLifetime
 
     /// <summary>Shared by tests that only need a client; tests that test connection handling make their own.</summary>
     public ConnectionMultiplexer Connection { get; private set; } = null!;
+
+    public string Name => "redis";
+
+    public string OnlineStoreYaml => $"""
+        online_store:
+          type: redis
+          connection_string: "{ConnectionString}"
+        """;
+
+    public IReadOnlyList<string> StoreArguments => ["--redis", ConnectionString];
 
     /// <summary>How Redis was provided, for test output.</summary>
     public string Provider { get; private set; } = "";

@@ -117,13 +117,78 @@ public sealed class ConfigLoadingTests
     }
 
     [Fact]
-    public void Registry_defaults_to_dot_featurestore_registry_and_redis_to_localhost()
+    public void Registry_defaults_to_dot_featurestore_registry_and_the_online_store_to_the_embedded_one()
     {
         using var repo = TestRepository.Create("project: p");
         var config = repo.LoadConfig();
         Assert.Equal(Path.Combine(repo.Root, ".featurestore", "registry"), config.RegistryPath);
-        Assert.Equal("localhost:6379", config.RedisConnectionString);
+        Assert.Equal(OnlineStoreTypes.Embedded, config.OnlineStoreType);
+        Assert.Equal(new EmbeddedStoreSettings(Path.Combine(repo.Root, ".featurestore", "online"), 0), config.EmbeddedStore);
         Assert.Equal("p", config.Project);
+    }
+
+    [Fact]
+    public void Embedded_store_takes_a_path_relative_to_the_repository_and_a_port()
+    {
+        using var repo = TestRepository.Create("""
+            project: p
+            online_store:
+              type: embedded
+              path: state/online
+              port: 6391
+            """);
+        var config = repo.LoadConfig();
+        Assert.Equal(OnlineStoreTypes.Embedded, config.OnlineStoreType);
+        Assert.Equal(new EmbeddedStoreSettings(Path.Combine(repo.Root, "state", "online"), 6391), config.EmbeddedStore);
+    }
+
+    [Fact]
+    public void Online_store_section_with_a_connection_string_and_no_type_is_redis_as_before()
+    {
+        using var repo = TestRepository.Create("""
+            project: p
+            online_store:
+              connection_string: cache-host:6379
+            """);
+        var config = repo.LoadConfig();
+        Assert.Equal(OnlineStoreTypes.Redis, config.OnlineStoreType);
+        Assert.Equal("cache-host:6379", config.RedisConnectionString);
+        Assert.Null(config.EmbeddedStore);
+    }
+
+    [Theory]
+    [InlineData("FEATURESTORE_REDIS", null)]
+    [InlineData(null, "flag-host:6381")]
+    public void Redis_from_the_environment_or_a_flag_switches_an_embedded_repository_to_redis(string? variable, string? flag)
+    {
+        using var repo = TestRepository.Create("""
+            project: p
+            online_store:
+              type: embedded
+            """);
+        var config = repo.LoadConfig(
+            new ConfigOverrides(flag),
+            variable is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [variable] = "env-host:6380" });
+        Assert.Equal(OnlineStoreTypes.Redis, config.OnlineStoreType);
+        Assert.Equal(flag ?? "env-host:6380", config.RedisConnectionString);
+        Assert.Null(config.EmbeddedStore);
+    }
+
+    [Theory]
+    [InlineData("type: embedded\n  connection_string: host:6379", 4, 22, "online_store.connection_string applies to type 'redis' only")]
+    [InlineData("type: redis\n  path: data/online", 4, 9, "online_store.path applies to type 'embedded' only")]
+    [InlineData("type: redis\n  port: 7000", 4, 9, "online_store.port applies to type 'embedded' only")]
+    [InlineData("type: embedded\n  port: 70000", 4, 9, "online_store.port '70000' is not a port")]
+    [InlineData("port: six", 3, 9, "online_store.port 'six' is not a port")]
+    [InlineData("type: sqlite", 3, 9, "the supported types are 'embedded' (in-process, the default) and 'redis'")]
+    public void Online_store_problems_name_the_file_line_and_key(string section, int line, int column, string message)
+    {
+        using var repo = TestRepository.Create($"project: p\nonline_store:\n  {section}\n");
+
+        var problem = Assert.Single(Assert.Throws<DefinitionValidationException>(() => repo.LoadConfig()).Problems);
+
+        Assert.Equal(new SourceLocation("featurestore.yaml", line, column), problem.Location);
+        Assert.Contains(message, problem.Message);
     }
 
     [Fact]

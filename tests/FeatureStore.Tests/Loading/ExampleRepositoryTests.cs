@@ -21,7 +21,8 @@ public sealed class ExampleRepositoryTests
 
             var definitions = loaded.Definitions;
             Assert.Equal("driver_ranking", definitions.Project);
-            Assert.Equal("localhost:6379", loaded.Config.RedisConnectionString);
+            Assert.Equal(OnlineStoreTypes.Embedded, loaded.Config.OnlineStoreType);
+            Assert.Equal(Path.Combine(Path.GetFullPath(folder), ".featurestore", "online"), loaded.Config.EmbeddedStore!.Path);
             Assert.Equal(Path.Combine(Path.GetFullPath(folder), ".featurestore", "registry"), loaded.Config.RegistryPath);
             Assert.Equal(["customer", "driver"], definitions.Entities.Select(e => e.Name));
             Assert.Equal(["customer_profile_source", "driver_stats_source"], definitions.Sources.Select(s => s.Name));

@@ -8,9 +8,16 @@ using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Materialization;
 
-[Collection(RedisCollection.Name)]
-public sealed class MaterializationEngineTests(RedisFixture redis)
+public abstract class MaterializationEngineTests(IOnlineBackend backend)
 {
+    /// <summary>The cases against a real Redis.</summary>
+    [Collection(RedisCollection.Name)]
+    public sealed class OnRedis(RedisFixture redis) : MaterializationEngineTests(redis);
+
+    /// <summary>The same cases against the embedded store (Garnet in-process).</summary>
+    [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
+    public sealed class OnEmbedded(EmbeddedStoreFixture store) : MaterializationEngineTests(store);
+
     private static readonly DateTime T = OnlineConsistencyTests.T;
     private static readonly DateTimeOffset TO = new(T);
 
@@ -40,7 +47,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Rerunning_an_old_window_never_overwrites_a_newer_value()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero,
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero,
             Row(1, T.AddHours(-2), 10), Row(1, T.AddHours(-1), 20), Row(2, T.AddHours(-2), 30));
         await harness.RunAsync(TO.AddDays(-1), TO);
         Assert.Equal(20L, await TripsAsync(harness, 1, TO));
@@ -55,7 +62,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task A_window_end_in_the_future_is_capped_at_the_time_of_the_run()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero,
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero,
             Row(1, T.AddHours(-1), 10), Row(1, T.AddHours(1), 20));
         harness.Time = new FixedTimeProvider(TO);
 
@@ -69,7 +76,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task A_watermark_left_in_the_future_does_not_stop_incremental_runs()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero,
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero,
             Row(1, T.AddHours(-3), 10), Row(1, T.AddHours(-1), 20));
         harness.Time = new FixedTimeProvider(TO);
         // An older version ran two hours ago with --end a month ahead.
@@ -87,7 +94,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Run_refused_for_a_view_a_newer_registry_version_owns_writes_none_of_its_views()
     {
-        await using var harness = new MaterializationHarness(redis.Connection);
+        await using var harness = new MaterializationHarness(backend.Connection);
         await harness.AddViewAsync(Driver(TimeSpan.Zero, "a_stats"), ["FLOAT", "BIGINT"], [Row(1, T.AddHours(-1), 10)]);
         await harness.AddViewAsync(Driver(TimeSpan.Zero), ["FLOAT", "BIGINT"], [Row(1, T.AddHours(-1), 10)]);
         // Registry version 2 reordered driver_stats' features and recorded it (its run is about to write).
@@ -109,7 +116,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Latest_row_wins_across_the_files_of_a_folder_source()
     {
-        await using var harness = new MaterializationHarness(redis.Connection);
+        await using var harness = new MaterializationHarness(backend.Connection);
         // Dealt round-robin over three files: every driver has rows in several files, the newest in any of them.
         var rows = Enumerable.Range(0, 60).Select(i => Row(i % 7, T.AddMinutes(-i), i, i % 2 == 0 ? T.AddMinutes(-i) : null)).ToArray();
         await harness.AddViewAsync(Driver(TimeSpan.Zero), ["FLOAT", "BIGINT"], rows, files: 3);
@@ -127,7 +134,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     public async Task Corrected_values_with_the_same_version_replace_the_stored_ones()
     {
         var rows = new[] { Row(1, T.AddHours(-2), 10, T.AddHours(-2)), Row(2, T.AddHours(-1), 20, T.AddHours(-1)) };
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero, rows);
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero, rows);
         await harness.RunAsync(TO.AddDays(-1), TO);
 
         // The source is rewritten with driver 2's value corrected, same event and created timestamps.
@@ -143,7 +150,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     public async Task A_longer_ttl_extends_key_expiry_on_the_next_run_without_rewriting_values()
     {
         var rows = new[] { Row(1, T.AddHours(-2), 10), Row(2, T.AddHours(-1), 20) };
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.FromHours(3), rows);
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.FromHours(3), rows);
         await harness.RunAsync(TO.AddDays(-1), TO);
         var before = Expiries(await harness.SnapshotAsync());
 
@@ -163,7 +170,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Rerunning_the_same_window_leaves_identical_redis_state()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.FromHours(5),
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.FromHours(5),
             Enumerable.Range(0, 300).Select(i => Row(i % 70, T.AddMinutes(-i), i, i % 3 == 0 ? null : T.AddMinutes(-i + 1))).ToArray());
         await harness.RunAsync(TO.AddDays(-1), TO);
         var first = await harness.SnapshotAsync();
@@ -180,7 +187,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     public async Task Incremental_runs_start_at_the_watermark_and_advance_it()
     {
         var ttl = TimeSpan.FromHours(3);
-        await using var harness = await HarnessAsync(redis.Connection, ttl,
+        await using var harness = await HarnessAsync(backend.Connection, ttl,
             Row(1, T.AddHours(-10), 1),   // older than end - ttl of the first run: never materialized
             Row(1, T.AddHours(-5), 2),
             Row(2, T.AddHours(-3), 3),
@@ -215,13 +222,13 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     public async Task Ttl_sets_key_expiry_and_reads_past_it_are_outside_max_age()
     {
         var ttl = TimeSpan.FromHours(2);
-        await using var harness = await HarnessAsync(redis.Connection, ttl, Row(1, T.AddMinutes(-30), 7));
+        await using var harness = await HarnessAsync(backend.Connection, ttl, Row(1, T.AddMinutes(-30), 7));
         await harness.RunAsync(TO.AddDays(-1), TO);
 
         var layout = new OnlineKeyLayout(harness.Project);
-        var server = redis.Connection.GetServers().Single();
+        var server = backend.Connection.GetServers().Single();
         var key = await server.KeysAsync(pattern: layout.EntityKeyPattern).SingleAsync();
-        var expiry = (long)await redis.Connection.GetDatabase().ExecuteAsync("PEXPIRETIME", key);
+        var expiry = (long)await backend.Connection.GetDatabase().ExecuteAsync("PEXPIRETIME", key);
         Assert.Equal(TO.AddMinutes(-30).Add(ttl).ToUnixTimeMilliseconds(), expiry);
 
         var inside = await harness.ReadAsync(["driver_stats:trips"], TO.AddMinutes(90), ("driver_id", [1L]));
@@ -234,7 +241,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Removed_view_data_is_deleted_by_the_next_materialization_and_never_served()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero, Row(1, T.AddHours(-1), 1));
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero, Row(1, T.AddHours(-1), 1));
         await harness.AddViewAsync(Driver(TimeSpan.Zero, "driver_old"), ["FLOAT", "BIGINT"], [Row(1, T.AddHours(-1), 2), Row(9, T, 3)]);
         await harness.RunAsync(TO.AddDays(-1), TO);
         Assert.Equal(2, (await harness.SnapshotAsync()).Split('\n').Count(l => l.Contains("exp=")));
@@ -258,9 +265,9 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [Fact]
     public async Task Second_materialization_of_a_locked_view_refuses_and_writes_nothing()
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero, Row(1, T, 1));
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero, Row(1, T, 1));
         var lockKey = new OnlineKeyLayout(harness.Project).LockKey("driver_stats");
-        var db = redis.Connection.GetDatabase();
+        var db = backend.Connection.GetDatabase();
         await db.StringSetAsync(lockKey, "someone-else", TimeSpan.FromSeconds(30));
 
         var refused = await Assert.ThrowsAsync<MaterializationInProgressException>(() => harness.RunAsync(TO.AddDays(-1), TO));
@@ -286,7 +293,7 @@ public sealed class MaterializationEngineTests(RedisFixture redis)
     [InlineData("missing-column")]
     public async Task Bad_input_is_a_clear_error_and_writes_nothing(string problem)
     {
-        await using var harness = await HarnessAsync(redis.Connection, TimeSpan.Zero, Row(1, T, 1));
+        await using var harness = await HarnessAsync(backend.Connection, TimeSpan.Zero, Row(1, T, 1));
         await harness.AddViewAsync(Driver(TimeSpan.Zero, "offline_stats", online: false), ["FLOAT", "BIGINT"], [Row(1, T, 1)]);
         await harness.AddViewAsync(Driver(TimeSpan.Zero, "other_stats"), ["FLOAT", "BIGINT"], [Row(1, T, 1)]);
         var views = new[] { "driver_stats", "other_stats" };

@@ -4,6 +4,7 @@ using System.Text;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Materialization;
 using FeatureStore.Core.Online;
+using FeatureStore.Core.Quality;
 using FeatureStore.Tests.Infrastructure;
 using StackExchange.Redis;
 using FeatureStore.Redis;
@@ -14,25 +15,34 @@ namespace FeatureStore.Tests.Materialization;
 internal sealed record SourceRow(object[] Keys, DateTime Event, DateTime? Created, object?[] Values);
 
 /// <summary>
-/// A temporary feature repository (Parquet written through DuckDB), a unique project in a real Redis, and the engine
-/// wired to them, for materialization tests.
+/// A temporary feature repository (Parquet written through DuckDB), a unique project in an online store (a real
+/// Redis, or any other <see cref="IOnlineStore"/>), and the engine wired to them, for materialization tests.
 /// </summary>
 internal sealed class MaterializationHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, (FeatureViewDefinition View, SourceDefinition Source, IReadOnlyList<SourceRow> Rows)> _views = new();
 
     public MaterializationHarness(IConnectionMultiplexer connection, string? project = null, RedisOnlineStoreOptions? storeOptions = null)
+        : this(new RedisOnlineStore(connection, storeOptions), project)
+    {
+    }
+
+    public MaterializationHarness(IOnlineStore online, string? project = null)
     {
         Project = project ?? RedisFixture.UniqueProject("m");
         Root = Directory.CreateTempSubdirectory("featurestore-mat-").FullName;
-        Store = new RedisOnlineStore(connection, storeOptions);
+        Online = online;
     }
 
     public string Project { get; }
 
     public string Root { get; }
 
-    public RedisOnlineStore Store { get; }
+    /// <summary>The online store the engine writes to and reads come from.</summary>
+    public IOnlineStore Online { get; }
+
+    /// <summary>The online store when it is Redis (tests of Redis' own behaviour).</summary>
+    public RedisOnlineStore Store => Online as RedisOnlineStore ?? throw new InvalidOperationException("This harness's online store is not Redis.");
 
     public InMemoryRegistry Registry { get; } = new();
 
@@ -108,11 +118,24 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     /// </summary>
     public TimeProvider Time { get; set; } = new FixedTimeProvider(new DateTimeOffset(OnlineConsistencyTests.T).AddDays(1));
 
-    public MaterializationEngine Engine(RedisOnlineStore? store = null) =>
-        new(store ?? Store, new DuckDbOfflineStore(), Registry, options: Options, time: Time);
+    /// <summary>Profiles kept under the harness folder, as the CLI keeps them under the registry folder.</summary>
+    public FileProfileStore Profiles => new(Path.Combine(Root, "registry"));
+
+    /// <summary>The gate runs use; null (the default) writes unchecked, as before quality checks existed.</summary>
+    public QualityGate? Quality { get; set; }
+
+    /// <summary>Turns on profiling and checking of every run, recording into <see cref="Profiles"/>.</summary>
+    public MaterializationHarness WithQuality()
+    {
+        Quality = new QualityGate(Profiles, new ProfileResolver(new DuckDbFeatureProfiler(), Profiles));
+        return this;
+    }
+
+    public MaterializationEngine Engine(IOnlineStore? store = null) =>
+        new(store ?? Online, new DuckDbOfflineStore(), Registry, options: Options, time: Time, quality: Quality);
 
     public Task<IReadOnlyList<ViewMaterializationSummary>> RunAsync(
-        DateTimeOffset? start, DateTimeOffset end, string[]? views = null, RedisOnlineStore? store = null,
+        DateTimeOffset? start, DateTimeOffset end, string[]? views = null, IOnlineStore? store = null,
         IProgress<MaterializationProgress>? progress = null, bool wait = false, CancellationToken cancellationToken = default) =>
         Engine(store).RunAsync(new MaterializationRequest
         {
@@ -124,15 +147,20 @@ internal sealed class MaterializationHarness : IAsyncDisposable
             WaitForLock = wait,
         }, progress, cancellationToken);
 
-    /// <summary>Every key of the project with its fields (sorted) and expiry: a complete picture of the online state.</summary>
+    /// <summary>
+    /// Every key of the project with its fields (sorted) and expiry: a complete picture of the online state, the same
+    /// text for the same state on a single Redis and on a cluster (whose every primary is scanned).
+    /// </summary>
     public static async Task<string> SnapshotAsync(IConnectionMultiplexer connection, string project)
     {
-        var server = connection.GetServers().Single();
         var database = connection.GetDatabase();
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+        foreach (var server in await new RedisOnlineStore(connection).PrimariesAsync(new OnlineKeyLayout(project)))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
+            {
+                keys.Add(key);
+            }
         }
         var ordered = keys.OrderBy(k => Convert.ToHexString((byte[])k!), StringComparer.Ordinal).ToArray();
         // Pipelined: every request first, then the answers.
@@ -154,7 +182,7 @@ internal sealed class MaterializationHarness : IAsyncDisposable
     public Task<string> SnapshotAsync() => SnapshotAsync(Store.Connection, Project);
 
     public async Task<OnlineReadResult> ReadAsync(string[] features, DateTimeOffset readTime, params (string Key, object?[] Values)[] columns) =>
-        await Store.ReadAsync(new OnlineReadRequest(Definitions, Definitions.ResolveReferences(features),
+        await Online.ReadAsync(new OnlineReadRequest(Definitions, Definitions.ResolveReferences(features),
             columns.ToDictionary(c => c.Key, c => (IReadOnlyList<object?>)c.Values), readTime));
 
     /// <summary>A type-tagged, exact text of a value so expected (source) and actual (online) compare by meaning.</summary>

@@ -96,9 +96,10 @@ public sealed class MaterializeCliTests(RedisFixture redis) : IDisposable
         var status = await CliRunner.RunAsync("status", "--repo", _root);
         Assert.Equal(0, status.ExitCode);
         var lines = status.Output.ReplaceLineEndings("\n").TrimEnd().Split('\n');
-        Assert.StartsWith("VIEW", lines[0]);
-        Assert.Matches($@"^driver_hourly_stats\s+{System.Text.RegularExpressions.Regex.Escape(Iso(T))}\s+\S+\s+2\s+\d+\.\d\d s$", lines[1]);
-        Assert.Equal(2, lines.Length); // offline-only views are not listed
+        Assert.Equal($"Online store: Redis at {redis.ConnectionString}", lines[0]);
+        Assert.StartsWith("VIEW", lines[1]);
+        Assert.Matches($@"^driver_hourly_stats\s+{System.Text.RegularExpressions.Regex.Escape(Iso(T))}\s+\S+\s+2\s+\d+\.\d\d s\s+-\s+-$", lines[2]); // no schedule, no next run
+        Assert.Equal(3, lines.Length); // offline-only views are not listed
 
         var registry = new FileRegistry(Path.Combine(_root, ".featurestore", "registry"));
         var definitions = (await registry.GetCurrentAsync())!.Definitions;

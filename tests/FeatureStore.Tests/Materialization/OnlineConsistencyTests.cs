@@ -12,9 +12,20 @@ namespace FeatureStore.Tests.Materialization;
 /// point-in-time value for (entity, T): checked against a nested-loop reference and against the offline store's
 /// training set, over seeded random data with ties, nulls, TTL edges and a composite key.
 /// </summary>
-[Collection(RedisCollection.Name)]
-public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper output)
+public abstract class OnlineConsistencyTests(IOnlineBackend backend, ITestOutputHelper output)
 {
+    /// <summary>The cases against a real Redis.</summary>
+    [Collection(RedisCollection.Name)]
+    public sealed class OnRedis(RedisFixture redis, ITestOutputHelper output) : OnlineConsistencyTests(redis, output);
+
+    /// <summary>The same cases against the embedded store (Garnet in-process).</summary>
+    [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
+    public sealed class OnEmbedded(EmbeddedStoreFixture store, ITestOutputHelper output) : OnlineConsistencyTests(store, output);
+
+    /// <summary>The same cases against a Redis Cluster: keys spread over every shard.</summary>
+    [Collection(RedisClusterCollection.Name), Trait(RedisClusterCollection.Trait, RedisClusterCollection.TraitValue)]
+    public sealed class OnCluster(RedisClusterFixture cluster, ITestOutputHelper output) : OnlineConsistencyTests(cluster, output);
+
     /// <summary>Hours ahead of the clock: keys expire at event + TTL by wall time, and must still live when read.</summary>
     internal static readonly DateTime T = StartOfHour(DateTime.UtcNow).AddHours(3);
 
@@ -168,7 +179,7 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
         }
     }
 
-    private static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
+    internal static async Task<List<object?[]>> TrainingSetAsync(MaterializationHarness harness, string[] features, (string Key, object?[] Values)[] keyColumns)
     {
         var entityFile = Path.Combine(harness.Root, "entities", $"{Guid.NewGuid():N}.parquet");
         var rows = keyColumns[0].Values.Length;
@@ -221,7 +232,7 @@ public sealed class OnlineConsistencyTests(RedisFixture redis, ITestOutputHelper
     [InlineData("incremental", 12)]
     public async Task Online_values_as_of_T_equal_reference_and_training_set_values_for_every_entity(string mode, int seed)
     {
-        await using var harness = new MaterializationHarness(redis.Connection);
+        await using var harness = new MaterializationHarness(backend.Connection);
         var (drivers, customers, pairs) = await SeedAsync(harness, seed);
         var asOf = new DateTimeOffset(T);
 

@@ -7,15 +7,22 @@ using FeatureStore.Redis;
 
 namespace FeatureStore.Tests.Online;
 
-[Collection(RedisCollection.Name)]
-public sealed class RedisOnlineStoreTests(RedisFixture redis)
+public abstract class RedisOnlineStoreTests(IOnlineBackend backend)
 {
+    /// <summary>The cases against a real Redis.</summary>
+    [Collection(RedisCollection.Name)]
+    public sealed class OnRedis(RedisFixture redis) : RedisOnlineStoreTests(redis);
+
+    /// <summary>The same cases against the embedded store (Garnet in-process).</summary>
+    [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
+    public sealed class OnEmbedded(EmbeddedStoreFixture store) : RedisOnlineStoreTests(store);
+
     /// <summary>A few hours ahead of the clock, so keys whose expiry follows event time + TTL are still alive.</summary>
     private static readonly DateTimeOffset T = StartOfHour(DateTimeOffset.UtcNow).AddHours(3);
 
     private static DateTimeOffset StartOfHour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
 
-    private RedisOnlineStore Store() => new(redis.Connection);
+    private RedisOnlineStore Store() => new(backend.Connection);
 
     /// <summary>driver_stats and the same view with its features reordered: another schema fingerprint.</summary>
     private static (FeatureViewDefinition View, FeatureViewDefinition Reordered) ViewAndReordered()
@@ -139,7 +146,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         var keys = await ProjectKeysAsync(project);
         Assert.Equal(2, keys.Count);
         var driverKey = Assert.Single(keys, k => ((string)k!).Contains("}driver:"));
-        Assert.Equal(2, await redis.Connection.GetDatabase().HashLengthAsync(driverKey));
+        Assert.Equal(2, await backend.Connection.GetDatabase().HashLengthAsync(driverKey));
         Assert.Single(keys, k => ((string)k!).Contains("}customer,driver:"));
 
         var read = await store.ReadAsync(Request(definitions, ["pair_stats:rides_together", "driver_other:trips", "driver_stats:trips"], T,
@@ -158,7 +165,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         var project = RedisFixture.UniqueProject();
         var definitions = OnlineTestDefinitions.Set(project, shortView, longView, forever);
         var store = Store();
-        var db = redis.Connection.GetDatabase();
+        var db = backend.Connection.GetDatabase();
 
         await WriteAsync(store, definitions, longView, ([1L], [0.1f, 1L], T.AddMinutes(-30), null));
         await WriteAsync(store, definitions, shortView, ([1L], [0.1f, 1L], T.AddMinutes(-10), null));
@@ -214,7 +221,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
 
         var removedNames = await store.RemoveStaleViewsAsync(after);
         Assert.Equal(["driver_removed"], removedNames);
-        var db = redis.Connection.GetDatabase();
+        var db = backend.Connection.GetDatabase();
         var keys = await ProjectKeysAsync(project);
         Assert.Equal(2, keys.Count); // the hash of driver 3 held only the removed view and is gone
         foreach (var key in keys)
@@ -265,7 +272,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         // Same schema from an older version: its values read fine under the newer one, so it may write; the entry
         // keeps the newer version.
         await (await store.OpenViewWriterAsync(OnlineTestDefinitions.Set(project, changed), changed, registryVersion: 3)).DisposeAsync();
-        var entry = await redis.Connection.GetDatabase().HashGetAsync(new OnlineKeyLayout(project).ViewsKey, "driver_stats");
+        var entry = await backend.Connection.GetDatabase().HashGetAsync(new OnlineKeyLayout(project).ViewsKey, "driver_stats");
         Assert.Equal($"5:{FeatureValueCodec.ComputeFingerprint(changed.Features)}", (string?)entry);
     }
 
@@ -277,7 +284,7 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
         var store = Store();
         await WriteAsync(store, OnlineTestDefinitions.Set(project, view), view, ([1L], [0.5f, 10L], T, null));
         var views = new OnlineKeyLayout(project).ViewsKey;
-        var db = redis.Connection.GetDatabase();
+        var db = backend.Connection.GetDatabase();
         await db.HashSetAsync(views, "driver_stats", (long)FeatureValueCodec.ComputeFingerprint(view.Features));
 
         Assert.Empty(await store.RemoveStaleViewsAsync(OnlineTestDefinitions.Set(project, view), registryVersion: 1));
@@ -354,16 +361,41 @@ public sealed class RedisOnlineStoreTests(RedisFixture redis)
             writer.Reset();
             writer.AppendInt64(id);
             var bucket = keys.Bucket(writer.Written);
-            var slot = redis.Connection.HashSlot(keys.BuildKey(writer.Written));
+            var slot = backend.Connection.HashSlot(keys.BuildKey(writer.Written));
             (slotsByBucket.TryGetValue(bucket, out var set) ? set : slotsByBucket[bucket] = []).Add(slot);
         }
         Assert.All(slotsByBucket.Values, s => Assert.Single(s));
         Assert.True(slotsByBucket.Count > 900); // keys spread over (nearly) all 1024 buckets
     }
 
+    /// <summary>
+    /// A known difference: Redis's SCAN examines about COUNT slots per call, Garnet's walks on until it found COUNT
+    /// matching keys, so a pattern few keys match costs Garnet one long call over the whole keyspace. The online store
+    /// scans by project (removing stale views), and an embedded store normally holds one project, whose keys all match.
+    /// </summary>
+    [Fact]
+    public async Task Scan_by_a_pattern_nothing_matches_stops_after_count_slots_on_redis_and_walks_everything_on_garnet()
+    {
+        var other = RedisFixture.UniqueProject();
+        var database = backend.Connection.GetDatabase();
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => database.StringSetAsync($"{other}:{i}", i, TimeSpan.FromMinutes(5))));
+
+        var reply = (RedisResult[])(await database.ExecuteAsync("SCAN", "0", "MATCH", $"{RedisFixture.UniqueProject()}:*", "COUNT", "10"))!;
+
+        Assert.Empty((RedisResult[])reply[1]!);
+        if (backend.Name == "embedded")
+        {
+            Assert.Equal("0", (string?)reply[0]); // done: everything was examined in this one call
+        }
+        else
+        {
+            Assert.NotEqual("0", (string?)reply[0]); // more to scan: about 10 slots were examined
+        }
+    }
+
     private async Task<List<RedisKey>> ProjectKeysAsync(string project)
     {
-        var server = redis.Connection.GetServers().Single();
+        var server = backend.Connection.GetServers().Single();
         var keys = new List<RedisKey>();
         await foreach (var key in server.KeysAsync(pattern: new OnlineKeyLayout(project).EntityKeyPattern))
         {

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FeatureStore.Core.Registry;
+using FeatureStore.Tests.Cli;
 using FeatureStore.Tests.Loading;
 
 namespace FeatureStore.Tests.Registry;
@@ -46,53 +46,10 @@ public sealed partial class RegistryProcessConcurrencyTests : IDisposable
         Assert.Equal(["~ feature view driver_hourly_stats", $"    ~ ttl: {(versions[0].Hash == hashes[0] ? "1d -> 2d" : "2d -> 1d")}"], DiffFormatter.FormatLines(versions[1].Diff));
     }
 
-    /// <summary>
-    /// The CLI as built in its own output folder: the copy beside the tests runs against the test project's
-    /// dependency set (which leaves out what ASP.NET Core's shared framework provides), not the CLI's own.
-    /// </summary>
-    private static string FeaturestoreDll()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
-        var targetFramework = testOutput.Name;
-        var configuration = testOutput.Parent!.Name;
-        for (var folder = testOutput; folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "FeatureStore.sln")))
-            {
-                var dll = Path.Combine(folder.FullName, "materializer", "bin", configuration, targetFramework, "featurestore.dll");
-                return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the CLI first: {dll} is missing.");
-            }
-        }
-        throw new InvalidOperationException($"No FeatureStore.sln above {AppContext.BaseDirectory}.");
-    }
-
     private static async Task<(int ExitCode, string Output, string Error)> RunApplyProcessAsync(string repository, string registryFolder)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(FeaturestoreDll());
-        start.ArgumentList.Add("apply");
-        start.ArgumentList.Add("--repo");
-        start.ArgumentList.Add(repository);
-        start.Environment["FEATURESTORE_REGISTRY"] = registryFolder;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await output, await error);
+        var run = await ChildProcess.RunCliAsync(["apply", "--repo", repository], new Dictionary<string, string> { ["FEATURESTORE_REGISTRY"] = registryFolder });
+        return (run.ExitCode, run.Output, run.Error);
     }
 
     [GeneratedRegex(@"^Applied version (\d+) \(hash [0-9a-f]{12}\): ", RegexOptions.Multiline)]

@@ -16,7 +16,7 @@ public sealed class FeatureStatusTests(RedisFixture redis) : IAsyncLifetime
 
     private ServingServer Server => _sample.Server;
 
-    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis);
 
     public async Task DisposeAsync() => await _sample.DisposeAsync();
 

@@ -4,14 +4,21 @@ using FeatureStore.Tests.Infrastructure;
 
 namespace FeatureStore.Tests.Server;
 
-[Collection(RedisCollection.Name)]
-public sealed class GrpcServingTests(RedisFixture redis) : IAsyncLifetime
+public abstract class GrpcServingTests(IOnlineBackend backend) : IAsyncLifetime
 {
+    /// <summary>The cases against a real Redis.</summary>
+    [Collection(RedisCollection.Name)]
+    public sealed class OnRedis(RedisFixture redis) : GrpcServingTests(redis);
+
+    /// <summary>The same cases against the embedded store (Garnet in-process).</summary>
+    [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
+    public sealed class OnEmbedded(EmbeddedStoreFixture store) : GrpcServingTests(store);
+
     private SampleDataServer _sample = null!;
 
     private ServingServer Server => _sample.Server;
 
-    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(backend);
 
     public async Task DisposeAsync() => await _sample.DisposeAsync();
 

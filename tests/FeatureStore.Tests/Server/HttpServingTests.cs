@@ -7,16 +7,23 @@ using FeatureStore.Tests.Infrastructure;
 namespace FeatureStore.Tests.Server;
 
 /// <summary>The Feast-compatible HTTP API: Feast's request body in, Feast's response shape out, typed JSON values.</summary>
-[Collection(RedisCollection.Name)]
-public sealed class HttpServingTests(RedisFixture redis) : IAsyncLifetime
+public abstract class HttpServingTests(IOnlineBackend backend) : IAsyncLifetime
 {
+    /// <summary>The cases against a real Redis.</summary>
+    [Collection(RedisCollection.Name)]
+    public sealed class OnRedis(RedisFixture redis) : HttpServingTests(redis);
+
+    /// <summary>The same cases against the embedded store (Garnet in-process).</summary>
+    [Collection(EmbeddedCollection.Name), Trait(EmbeddedCollection.Trait, EmbeddedCollection.TraitValue)]
+    public sealed class OnEmbedded(EmbeddedStoreFixture store) : HttpServingTests(store);
+
     private static readonly HashSet<string> FeastStatuses = ["PRESENT", "NULL_VALUE", "NOT_FOUND", "OUTSIDE_MAX_AGE"];
 
     private SampleDataServer _sample = null!;
 
     private ServingServer Server => _sample.Server;
 
-    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(redis.ConnectionString);
+    public async Task InitializeAsync() => _sample = await SampleDataServer.StartAsync(backend);
 
     public async Task DisposeAsync() => await _sample.DisposeAsync();
 

@@ -1,3 +1,5 @@
+using FeatureStore.Tests.Infrastructure;
+
 namespace FeatureStore.Tests.Server;
 
 /// <summary>
@@ -16,9 +18,9 @@ internal sealed class SampleDataServer : IAsyncDisposable
 
     public ServingServer Server { get; }
 
-    public static async Task<SampleDataServer> StartAsync(string redisConnectionString)
+    public static async Task<SampleDataServer> StartAsync(IOnlineBackend backend)
     {
-        var repository = await ServingRepository.CreateAsync(redisConnectionString);
+        var repository = await ServingRepository.CreateAsync(backend);
         await ServingTestData.WriteAsync(repository);
         return new SampleDataServer(repository, await repository.StartServerAsync());
     }

@@ -7,20 +7,21 @@ using FeatureStore.Redis;
 namespace FeatureStore.Tests.Server;
 
 /// <summary>
-/// A temporary feature repository for serving tests: a <c>featurestore.yaml</c> pointing at the test Redis and a
-/// registry folder of its own, definitions applied through the real registry, and online rows written through the
+/// A temporary feature repository for serving tests: a <c>featurestore.yaml</c> pointing at the online store under
+/// test (a real Redis or the embedded store) and a registry folder of its own, definitions applied through the real registry, and online rows written through the
 /// online store's real write API (the materializer's path). Every instance uses a fresh project, so tests sharing
 /// one Redis never see each other's keys.
 /// </summary>
 internal sealed class ServingRepository : IAsyncDisposable
 {
     private readonly StackExchange.Redis.ConnectionMultiplexer _connection;
+    private readonly IReadOnlyList<string> _storeArguments;
 
-    private ServingRepository(string folder, string project, string redis, StackExchange.Redis.ConnectionMultiplexer connection)
+    private ServingRepository(string folder, string project, IReadOnlyList<string> storeArguments, StackExchange.Redis.ConnectionMultiplexer connection)
     {
         Folder = folder;
         Project = project;
-        RedisConnectionString = redis;
+        _storeArguments = storeArguments;
         _connection = connection;
         Registry = new FileRegistry(Path.Combine(folder, ".featurestore", "registry"));
         Store = new RedisOnlineStore(connection);
@@ -31,8 +32,6 @@ internal sealed class ServingRepository : IAsyncDisposable
 
     public string Project { get; }
 
-    public string RedisConnectionString { get; }
-
     public FileRegistry Registry { get; }
 
     public RedisOnlineStore Store { get; }
@@ -40,22 +39,34 @@ internal sealed class ServingRepository : IAsyncDisposable
     /// <summary>The definitions last applied.</summary>
     public DefinitionSet Definitions { get; private set; }
 
-    /// <summary>Creates the folder and applies <see cref="ServingDefinitions.Create"/> (unless not <paramref name="apply"/>).</summary>
-    public static async Task<ServingRepository> CreateAsync(string redisConnectionString, bool apply = true)
+    /// <summary>
+    /// Creates the folder over a Redis of the test's own and applies <see cref="ServingDefinitions.Create"/> (unless
+    /// not <paramref name="apply"/>).
+    /// </summary>
+    public static Task<ServingRepository> CreateAsync(string redisConnectionString, bool apply = true) => CreateAsync($"""
+        online_store:
+          type: redis
+          connection_string: "{redisConnectionString}"
+        """, redisConnectionString, ["--redis", redisConnectionString], apply);
+
+    /// <summary>Creates the folder over the backend under test and applies <see cref="ServingDefinitions.Create"/>.</summary>
+    public static Task<ServingRepository> CreateAsync(IOnlineBackend backend) =>
+        CreateAsync(backend.OnlineStoreYaml, backend.ConnectionString, backend.StoreArguments, apply: true);
+
+    private static async Task<ServingRepository> CreateAsync(
+        string onlineStoreYaml, string connectionString, IReadOnlyList<string> storeArguments, bool apply)
     {
         var project = RedisFixture.UniqueProject("srv");
         var folder = Directory.CreateTempSubdirectory("featurestore-serving-").FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "featurestore.yaml"), $"""
             project: {project}
-            online_store:
-              type: redis
-              connection_string: "{redisConnectionString}"
+            {onlineStoreYaml}
             offline_store:
               type: duckdb
             registry: .featurestore/registry
             """);
-        var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redisConnectionString + ",abortConnect=false");
-        var repository = new ServingRepository(folder, project, redisConnectionString, connection);
+        var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(connectionString + ",abortConnect=false");
+        var repository = new ServingRepository(folder, project, storeArguments, connection);
         if (apply)
         {
             await repository.ApplyAsync(repository.Definitions);
@@ -88,7 +99,7 @@ internal sealed class ServingRepository : IAsyncDisposable
     /// <summary>Starts the real server host on loopback with free ports over this repository.</summary>
     public Task<ServingServer> StartServerAsync(params string[] extraArgs) =>
         ServingServer.StartAsync([
-            "--repo", Folder, "--redis", RedisConnectionString, "--http-port", "0", "--grpc-port", "0", "--registry-poll-ms", "200",
+            "--repo", Folder, .. _storeArguments, "--http-port", "0", "--grpc-port", "0", "--registry-poll-ms", "200",
             .. extraArgs,
         ]);
 

@@ -107,8 +107,9 @@ internal static class IndexPage
         {
             return Html.Trusted("<p class=\"empty\">No sources.</p>");
         }
-        var rows = sources.Select(s => HtmlBuilder.Of(
-            $"<tr><td><strong>{s.Source.Name}</strong></td><td><code>{s.Source.Path}</code></td><td><code>{s.Source.TimestampField}</code></td><td>{s.Source.Description ?? ""}</td><td>{Links(s.FeatureViews)}</td></tr>"));
+        var rows = sources.Select(s => s.Source.BatchSource is { } batch
+            ? HtmlBuilder.Of($"<tr><td><strong>{s.Source.Name}</strong></td><td>push · history from <strong>{batch}</strong></td><td></td><td>{s.Source.Description ?? ""}</td><td>{Links(s.FeatureViews)}</td></tr>")
+            : HtmlBuilder.Of($"<tr><td><strong>{s.Source.Name}</strong></td><td><code>{s.Source.Path}</code></td><td><code>{s.Source.TimestampField}</code></td><td>{s.Source.Description ?? ""}</td><td>{Links(s.FeatureViews)}</td></tr>"));
         return HtmlBuilder.Of($"<table class=\"sources\"><thead><tr><th>Name</th><th>Path</th><th>Event time</th><th>Description</th><th>Feature views</th></tr></thead><tbody>{rows}</tbody></table>");
     }
 

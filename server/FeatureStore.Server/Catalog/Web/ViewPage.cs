@@ -1,4 +1,5 @@
 using FeatureStore.Core.Catalog;
+using FeatureStore.Core.Scheduling;
 
 namespace FeatureStore.Server.Catalog.Web;
 
@@ -26,6 +27,7 @@ internal static class ViewPage
             <dt>Entities</dt><dd>{entities}</dd>
             <dt>TTL</dt><dd>{AgeText.Ttl(view.Ttl)}</dd>
             <dt>Online</dt><dd>{(view.Online ? "yes (served from the online store)" : "no (offline only)")}</dd>
+            <dt>Schedule</dt><dd>{Schedule(detail, now)}</dd>
             <dt>Tags</dt><dd>{tags}</dd>
             <dt>Last changed</dt><dd>{lastChanged}</dd>
             <dt>Reference</dt><dd><code>{view.Name}:&lt;feature&gt;</code> <span class="muted">or</span> <code>{view.Name}</code> <span class="muted">for all features</span></dd>
@@ -35,6 +37,19 @@ internal static class ViewPage
         body.Append($"<h2 id=\"lineage\">Lineage</h2>{Lineage(detail)}");
         body.Append($"<h2 id=\"schema\">Schema <span class=\"count\">{view.Features.Count} features</span></h2>{Schema(detail)}");
         return CatalogLayout.Render(catalog, view.Name, null, body.ToHtml());
+    }
+
+    /// <summary>The view's materialization schedule and its next run, or that it is materialized on demand only.</summary>
+    private static Html Schedule(FeatureViewDetail detail, DateTimeOffset now)
+    {
+        if (MaterializationScheduler.For(detail.View, detail.Freshness?.State, now) is not { } schedule)
+        {
+            return Html.Trusted("<span class=\"muted\">none (materialized on demand)</span>");
+        }
+        var next = schedule.NextRun is not { } at ? Html.Trusted("no further run")
+            : schedule.IsDue ? Html.Trusted("due now")
+            : HtmlBuilder.Of($"{AgeText.Timestamp(at)} <span class=\"muted\">(in {AgeText.Span(at - now)})</span>");
+        return HtmlBuilder.Of($"<code>{schedule.Schedule.Text}</code> UTC <span class=\"muted\">· next run</span> <span id=\"next-run\">{next}</span>");
     }
 
     private static Html Freshness(FeatureViewDetail detail, DateTimeOffset now)
@@ -81,7 +96,7 @@ internal static class ViewPage
         return HtmlBuilder.Of($"""
             <div class="lineage">
             <div class="node source"><span class="kind">Source</span><span class="name">{source.Name}</span>
-            <div><code>{source.Path}</code></div><div>event time: <code>{source.TimestampField}</code></div>{created}{mapping}</div>
+            {(source.BatchSource is { } batch ? HtmlBuilder.Of($"<div>push source · history from <strong>{batch}</strong></div>") : HtmlBuilder.Of($"<div><code>{source.Path}</code></div><div>event time: <code>{source.TimestampField}</code></div>"))}{created}{mapping}</div>
             <div class="arrow" aria-hidden="true">→</div>
             <div class="node current"><span class="kind">Feature view</span><span class="name">{detail.View.Name}</span>
             <div>{detail.View.Features.Count} features · keyed by {string.Join(", ", detail.Entities.Select(e => e.JoinKey))}</div></div>
