@@ -5,6 +5,7 @@ using FeatureStore.Core.Offline;
 using FeatureStore.DuckDb;
 using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Registry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FeatureStore.Server.Logging;
 
@@ -18,6 +19,7 @@ internal sealed class FeatureLoggingModule : IServerModule
 {
     public void AddServices(IServiceCollection services, ServerOptions options)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FeatureLogMetrics>();
         services.AddSingleton(sp =>
         {
@@ -32,18 +34,18 @@ internal sealed class FeatureLoggingModule : IServerModule
             sp.GetRequiredService<ServedFeatureLog>(), sp.GetRequiredService<RepositoryConfig>().LoggingSettings()));
         services.AddHostedService<FeatureLogWriterService>();
 
-        if (options.AuditOnSchedule is { } schedule && AuditSchedule.TryParse(schedule, out var interval))
+        if (options.AuditOnSchedule is { } text && AuditSchedule.TryParse(text, out var schedule, out _))
         {
             // One DuckDB thread and a modest memory limit: the audit runs beside serving, on the same cores.
             services.AddSingleton<ILogAudit>(sp => new DuckDbLogAudit(
                 new OfflineStoreOptions { Threads = 1, MemoryLimit = "1GB" }, sp.GetRequiredService<ILogger<DuckDbLogAudit>>()));
             services.AddHostedService(sp => new ScheduledAuditService(
-                interval,
+                schedule,
                 sp.GetRequiredService<ActiveDefinitions>(),
                 sp.GetRequiredService<RepositoryConfig>(),
                 sp.GetRequiredService<ILogAudit>(),
                 sp.GetRequiredService<FeatureLogMetrics>(),
-                TimeProvider.System,
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ScheduledAuditService>>()));
         }
     }

@@ -5,13 +5,14 @@ using FeatureStore.Server.Registry;
 namespace FeatureStore.Server.Logging;
 
 /// <summary>
-/// <c>--audit-on-schedule</c>: every interval, audits each logged feature service of the served registry version over
-/// the requests of the last interval, and exports each feature's mismatch rate at <c>/metrics</c>
-/// (<c>featurestore_audit_mismatch_rate</c>). The window ends two flush intervals ago, so its rows are in files.
-/// A failing audit is logged and retried at the next interval; serving is never affected.
+/// <c>--audit-on-schedule</c>: at each time of the schedule, audits each logged feature service of the served registry
+/// version over the requests since the previous audit (the first covers those since the server started), and exports
+/// each feature's mismatch rate at <c>/metrics</c> (<c>featurestore_audit_mismatch_rate</c>). Windows end two flush
+/// intervals before the audit, so their rows are in files, and each starts where the previous one ended, so no request
+/// is audited twice or skipped. A failing audit is logged and the next one covers its window too; serving is never affected.
 /// </summary>
 internal sealed class ScheduledAuditService(
-    TimeSpan interval,
+    AuditSchedule schedule,
     ActiveDefinitions active,
     RepositoryConfig repository,
     ILogAudit audit,
@@ -21,12 +22,24 @@ internal sealed class ScheduledAuditService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
         var settings = repository.LoggingSettings();
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var settle = 2 * settings.FlushInterval;
+        var since = time.GetUtcNow() - settle;
+        logger.LogInformation("Scheduled audits of the served-feature logs are on ({Schedule}, UTC).", schedule);
+        while (schedule.NextAfter(time.GetUtcNow()) is { } next)
         {
+            var wait = next - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+            var until = time.GetUtcNow() - settle;
+            if (until <= since)
+            {
+                continue;
+            }
+            var failed = false;
             var snapshot = active.Snapshot;
-            var until = time.GetUtcNow() - 2 * settings.FlushInterval;
             foreach (var service in snapshot.Definitions.FeatureServices.Where(s => s.Logging is not null))
             {
                 if (!Directory.Exists(Path.Combine(settings.Path, service.Name)))
@@ -41,7 +54,7 @@ internal sealed class ScheduledAuditService(
                         RepositoryRoot = repository.Root,
                         Service = service.Name,
                         LogFolder = settings.Path,
-                        Since = until - interval,
+                        Since = since,
                         Until = until,
                     }, stoppingToken);
                     metrics.RecordAudit(report, time.GetUtcNow());
@@ -53,8 +66,13 @@ internal sealed class ScheduledAuditService(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    failed = true;
                     logger.LogError("Scheduled audit of feature service {Service} failed: {Reason}", service.Name, ex.Message);
                 }
+            }
+            if (!failed)
+            {
+                since = until;
             }
         }
     }
