@@ -88,7 +88,7 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
                 parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
             }
             With(parameters, window.Parameters);
-            var classified = AuditSql.Classified(plan, TrainingSetSql.Build(plan.Plan), logColumns, Window(request, "l.").Sql);
+            var classified = AuditSql.Classified(plan, TrainingSetSql.Build(plan.Plan, inEntityOrder: false), logColumns, Window(request, "l.").Sql);
             _logger.LogDebug("Audit, rows classified:\n{Sql}", classified);
 
             var report = await SummarizeAsync(connection, plan, AuditSql.Summary(plan, classified), parameters, service.Name, cancellationToken)
