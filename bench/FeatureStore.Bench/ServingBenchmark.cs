@@ -32,6 +32,10 @@ namespace FeatureStore.Bench;
 /// on real answers in this process (no I/O), "decode gRPC" the client's parse of the encoded answer (a gRPC call
 /// completes once the client has parsed it; the HTTP rows only read the body): a lookup costs at least an empty call,
 /// the raw read and that work, so they give the lowest ratio any implementation of that answer shape could reach.
+/// Served-feature logging is measured in the same run: "gRPC service"/"HTTP service" read the same 50 features through
+/// a feature service without logging, "gRPC logged"/"HTTP logged" through one logged at rate 1.0, and the logging
+/// ratio (logged p50 / service p50 within a round, target &lt;= 1.1) is printed with the rows each logged figure wrote
+/// and dropped (target: none dropped at 16 in flight).
 /// Set FEATURESTORE_BENCH_DOTNET to a wrapper of <c>dotnet</c> (e.g. one running <c>perf record</c>) to profile the server.
 /// <code>dotnet run -c Release --project bench/FeatureStore.Bench -- serving [--entities N] [--seconds S] [--in-flight N] [--warm-up S] [--rounds N] [--rows 1|100] [--transports gRPC,HTTP,...]</code>
 /// <c>--backend redis|embedded|redis,embedded</c> (default redis) picks the store, or measures both one after the
@@ -43,7 +47,10 @@ internal sealed class ServingBenchmark : IBenchmark
 {
     private const string Project = "bench_serving";
     private const int FeatureCount = 50;
-    private static readonly string[] AllTransports = ["gRPC", "HTTP", "store", "raw Redis", "empty gRPC", "empty HTTP", "encode gRPC", "decode gRPC", "encode JSON"];
+    private static readonly string[] AllTransports =
+        ["gRPC", "HTTP", "store", "raw Redis", "empty gRPC", "empty HTTP", "encode gRPC", "decode gRPC", "encode JSON", "gRPC service", "gRPC logged", "HTTP service", "HTTP logged"];
+    private const string PlainService = "bench_service";
+    private const string LoggedService = "bench_logged";
     private static readonly ThreadLocal<ArrayBufferWriter<byte>> EncodeBuffer = new(() => new ArrayBufferWriter<byte>(256 * 1024));
 
     public string Name => "serving";
@@ -92,6 +99,9 @@ internal sealed class ServingBenchmark : IBenchmark
                 offline_store:
                   type: duckdb
                 registry: registry
+                logging:
+                  path: logs
+                  flush_interval: 10s
                 """);
             await new FileRegistry(Path.Combine(work.FullName, "registry")).ApplyAsync(definitions);
 
@@ -148,6 +158,10 @@ internal sealed class ServingBenchmark : IBenchmark
             {
                 "gRPC" => i => client.Serving.GetOnlineFeaturesAsync(calls.Grpc[i % calls.Count]).ResponseAsync,
                 "HTTP" => i => PostAsync(http, calls.Json[i % calls.Count]),
+                "gRPC service" => i => client.Serving.GetOnlineFeaturesAsync(calls.GrpcService[i % calls.Count]).ResponseAsync,
+                "gRPC logged" => i => client.Serving.GetOnlineFeaturesAsync(calls.GrpcLogged[i % calls.Count]).ResponseAsync,
+                "HTTP service" => i => PostAsync(http, calls.JsonService[i % calls.Count]),
+                "HTTP logged" => i => PostAsync(http, calls.JsonLogged[i % calls.Count]),
                 "raw Redis" => i => calls.ReadRawAsync(database, i % calls.Count),
                 "store" => i => store.ReadAsync(calls.Store[i % calls.Count] with { ReadTime = DateTimeOffset.UtcNow }),
                 "empty gRPC" => i => health.CheckAsync(new HealthCheckRequest()).ResponseAsync,
@@ -190,14 +204,17 @@ internal sealed class ServingBenchmark : IBenchmark
                             var before = await ScrapeAsync(http);
                             var stats = await MeasureAsync(call, parallelism, TimeSpan.FromSeconds(seconds), server);
                             var after = await ScrapeAsync(http);
-                            results.Add(new Figure(round, shape, mode, transport, stats));
+                            var logRows = (Written: Counter(after, "featurestore_logged_rows_total") - Counter(before, "featurestore_logged_rows_total"),
+                                Dropped: Counter(after, "featurestore_logged_rows_dropped_total") - Counter(before, "featurestore_logged_rows_dropped_total"));
+                            results.Add(new Figure(round, shape, mode, transport, stats, logRows.Dropped));
                             var cpu = transport is "raw Redis" or "store" || IsCodec(transport) ? "-" : stats.ServerCpuMicrosPerCall.ToString("0", CultureInfo.InvariantCulture);
-                            var label = transport == "gRPC" ? "transport=\"grpc\"" : "transport=\"http\"";
-                            var (inServer, storeRead) = transport is "gRPC" or "HTTP"
+                            var label = transport.StartsWith("gRPC", StringComparison.Ordinal) ? "transport=\"grpc\"" : "transport=\"http\"";
+                            var (inServer, storeRead) = IsLookup(transport)
                                 ? (MeanMs(before, after, "featurestore_request_duration_seconds", label), MeanMs(before, after, "featurestore_online_store_read_seconds", ""))
                                 : ("-", "-");
                             Console.WriteLine(
-                                $"{shape,-8} {mode,-12} {transport,-11} {stats.P50,9:0.000} {stats.P99,9:0.000} {stats.Throughput,9:0} {stats.Calls,8} {cpu,19} {inServer,13} {storeRead,14}");
+                                $"{shape,-8} {mode,-12} {transport,-11} {stats.P50,9:0.000} {stats.P99,9:0.000} {stats.Throughput,9:0} {stats.Calls,8} {cpu,19} {inServer,13} {storeRead,14}" +
+                                (transport.EndsWith("logged", StringComparison.Ordinal) ? $"  log rows written {logRows.Written:0}, dropped {logRows.Dropped:0}" : ""));
                         }
                     }
                 }
@@ -209,6 +226,7 @@ internal sealed class ServingBenchmark : IBenchmark
             {
                 PrintRatios(results);
             }
+            PrintLoggingRatios(results);
             return results;
         }
         finally
@@ -255,6 +273,14 @@ internal sealed class ServingBenchmark : IBenchmark
             Entities = [new EntityDefinition { Name = "driver", JoinKey = "driver_id", ValueType = new FeatureType(ScalarType.Int64) }],
             Sources = [new SourceDefinition { Name = "driver_stats_source", Path = "data/driver_stats.parquet", TimestampField = "event_timestamp" }],
             FeatureViews = views,
+            FeatureServices =
+            [
+                new FeatureServiceDefinition { Name = PlainService, Features = views.Select(v => v.Name).ToArray() },
+                new FeatureServiceDefinition
+                {
+                    Name = LoggedService, Features = views.Select(v => v.Name).ToArray(), Logging = new FeatureServiceLogging { SampleRate = 1.0 },
+                },
+            ],
         };
     }
 
@@ -307,6 +333,10 @@ internal sealed class ServingBenchmark : IBenchmark
         public required int Count { get; init; }
         public required GetOnlineFeaturesRequest[] Grpc { get; init; }
         public required byte[][] Json { get; init; }
+        public required GetOnlineFeaturesRequest[] GrpcService { get; init; }
+        public required GetOnlineFeaturesRequest[] GrpcLogged { get; init; }
+        public required byte[][] JsonService { get; init; }
+        public required byte[][] JsonLogged { get; init; }
         public required RedisKey[][] Keys { get; init; }
         public required RedisValue[] Fields { get; init; }
         public required OnlineReadRequest[] Store { get; init; }
@@ -325,6 +355,10 @@ internal sealed class ServingBenchmark : IBenchmark
             var planCache = new ReadPlanCache();
             var grpc = new GetOnlineFeaturesRequest[count];
             var json = new byte[count][];
+            var grpcService = new GetOnlineFeaturesRequest[count];
+            var grpcLogged = new GetOnlineFeaturesRequest[count];
+            var jsonService = new byte[count][];
+            var jsonLogged = new byte[count][];
             var keys = new RedisKey[count][];
             var store = new OnlineReadRequest[count];
             RedisValue[] fields = [];
@@ -336,6 +370,13 @@ internal sealed class ServingBenchmark : IBenchmark
                 grpc[c] = request;
                 json[c] = Encoding.UTF8.GetBytes(
                     $"{{\"features\":[{string.Join(",", features.Select(f => $"\"{f}\""))}],\"entities\":{{\"driver_id\":[{string.Join(",", ids)}]}}}}");
+                foreach (var (service, grpcCalls, jsonCalls) in new[] { (PlainService, grpcService, jsonService), (LoggedService, grpcLogged, jsonLogged) })
+                {
+                    var byService = new GetOnlineFeaturesRequest { FeatureService = service };
+                    byService.Entities.Add("driver_id", ValueConversion.ToColumn(ids));
+                    grpcCalls[c] = byService;
+                    jsonCalls[c] = Encoding.UTF8.GetBytes($"{{\"feature_service\":\"{service}\",\"entities\":{{\"driver_id\":[{string.Join(",", ids)}]}}}}");
+                }
                 // The exact keys and fields the store reads for this request (one entity set: driver).
                 store[c] = new OnlineReadRequest(definitions, references,
                     new Dictionary<string, IReadOnlyList<object?>> { ["driver_id"] = ids.Cast<object?>().ToArray() }, DateTimeOffset.UtcNow);
@@ -344,7 +385,11 @@ internal sealed class ServingBenchmark : IBenchmark
                 keys[c] = plan.RowKeys.Single().Select(k => k!.Value).ToArray();
                 fields = set.Fields;
             }
-            return new Calls { Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store };
+            return new Calls
+            {
+                Count = count, Grpc = grpc, Json = json, Keys = keys, Fields = fields, Store = store,
+                GrpcService = grpcService, GrpcLogged = grpcLogged, JsonService = jsonService, JsonLogged = jsonLogged,
+            };
         }
 
         public async Task ReadAnswersAsync(IOnlineStore store, DefinitionSet definitions)
@@ -491,7 +536,40 @@ internal sealed class ServingBenchmark : IBenchmark
         }
     }
 
-    private sealed record Figure(int Round, string Shape, string Mode, string Transport, Stats Stats);
+    private sealed record Figure(int Round, string Shape, string Mode, string Transport, Stats Stats, double DroppedLogRows = 0);
+
+    private static bool IsLookup(string transport) => transport is "gRPC" or "HTTP" || transport.EndsWith("service", StringComparison.Ordinal) || transport.EndsWith("logged", StringComparison.Ordinal);
+
+    /// <summary>A counter's value in a scrape (0 when absent).</summary>
+    private static double Counter(string[] lines, string name) =>
+        lines.Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(name.Length + 1)..], CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Served-feature logging's cost, per shape, mode and transport: logged p50 / unlogged service p50 within each round
+    /// (target &lt;= 1.1), median of the rounds, and the rows dropped over every logged figure (target: none at 16 in flight).
+    /// </summary>
+    private static void PrintLoggingRatios(List<Figure> results)
+    {
+        var logged = results.Where(r => r.Transport.EndsWith("logged", StringComparison.Ordinal)).ToArray();
+        if (logged.Length == 0)
+        {
+            return;
+        }
+        Console.WriteLine();
+        Console.WriteLine("Logging target: p50 with logging at rate 1.0 <= 1.1 x p50 without (same service shape, same round); no rows dropped at 16 in flight");
+        foreach (var group in logged.GroupBy(r => (r.Shape, r.Mode, r.Transport)))
+        {
+            var plain = group.Key.Transport.Replace("logged", "service", StringComparison.Ordinal);
+            var ratios = group.Select(r => (Logged: r, Plain: results.FirstOrDefault(p => p.Round == r.Round && p.Shape == r.Shape && p.Mode == r.Mode && p.Transport == plain)))
+                .Where(pair => pair.Plain is not null)
+                .Select(pair => pair.Logged.Stats.P50 / pair.Plain!.Stats.P50).ToArray();
+            var dropped = group.Sum(r => r.DroppedLogRows);
+            var ratio = ratios.Length == 0 ? double.NaN : Median(ratios);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {group.Key.Shape,-7} {group.Key.Mode,-12} {group.Key.Transport,-12} p50 ratio {ratio:0.00} {(ratio <= 1.1 ? "ok" : "MISSED")} (rounds: {string.Join(", ", ratios.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}); dropped {dropped:0}{(dropped > 0 && group.Key.Mode != "sequential" ? " MISSED" : "")}"));
+        }
+    }
 
     private static double Median(IEnumerable<double> values)
     {

@@ -1,5 +1,7 @@
+using FeatureStore.Core.Audit;
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Logging;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
 using FeatureStore.Core.Quality;
@@ -20,6 +22,11 @@ internal static class StoreComposition
 
     public static IOfflineStore Offline(CliContext context) =>
         new DuckDbOfflineStore(logger: context.LoggerFactory.CreateLogger<DuckDbOfflineStore>());
+
+    public static ILogEntityReader LogEntities { get; } = new DuckDbLogEntityReader();
+
+    public static ILogAudit Audit(CliContext context) =>
+        new DuckDbLogAudit(logger: context.LoggerFactory.CreateLogger<DuckDbLogAudit>());
 
     public static IFeatureProfiler Profiler { get; } = new DuckDbFeatureProfiler();
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FeatureStore.Core.Errors;
 using FeatureStore.Core.Loading;
+using FeatureStore.Core.Logging;
 using FeatureStore.Core.Offline;
 using FeatureStore.Core.Registry;
 using FeatureStore.Materializer.Cli;
@@ -21,8 +22,13 @@ internal sealed class TrainingSetCommand : ICliVerb
         var repo = CommonOptions.Repo();
         var entities = new Option<string>("--entities")
         {
-            Description = "Entity file (.parquet or .csv with a header): join keys, a timestamp column, and labels to pass through",
+            Description = "Entity file (.parquet or .csv with a header): join keys, a timestamp column, and labels to pass through; " +
+                          "or a served-feature log (a log folder or file): its keys, with request_time as the timestamp",
             Required = true,
+        };
+        var keepLogColumns = new Option<bool>("--keep-log-columns")
+        {
+            Description = "With a served-feature log as --entities: carry every log column (request id, served values...) into the output",
         };
         var features = new Option<string[]>("--features")
         {
@@ -43,7 +49,7 @@ internal sealed class TrainingSetCommand : ICliVerb
         };
         var command = new Command("training-set", "Build a point-in-time correct training set from an entity file")
         {
-            repo, entities, features, service, output, fullNames, timestampColumn, asOfCreated,
+            repo, entities, features, service, output, fullNames, timestampColumn, asOfCreated, keepLogColumns,
         };
         command.Validators.Add(result =>
         {
@@ -67,22 +73,43 @@ internal sealed class TrainingSetCommand : ICliVerb
                     .SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                 : definitions.ResolveService(serviceName);
 
-            var store = StoreComposition.Offline(context);
-            var result = await store.WriteTrainingSetAsync(new TrainingSetRequest
+            var entityFile = parseResult.GetValue(entities)!;
+            var timestamp = parseResult.GetValue(timestampColumn) ?? "event_timestamp";
+            // A served-feature log becomes an entity file first: its keys, and its request times as the timestamps.
+            var fromLog = Path.Combine(Path.GetTempPath(), $"featurestore-log-entities-{Guid.NewGuid():N}.parquet");
+            if (await StoreComposition.LogEntities.TryWriteEntityFileAsync(entityFile, definitions, parseResult.GetValue(keepLogColumns), fromLog, cancellationToken))
             {
-                Definitions = definitions,
-                RepositoryRoot = config.Root,
-                Features = references,
-                EntityFile = parseResult.GetValue(entities)!,
-                OutputPath = parseResult.GetValue(output)!,
-                FullFeatureNames = parseResult.GetValue(fullNames),
-                TimestampColumn = parseResult.GetValue(timestampColumn) ?? "event_timestamp",
-                AsOfCreated = parseResult.GetValue(asOfCreated),
-                RegistryVersion = current.Number,
-                RegistryHash = current.Hash,
-                FeatureService = string.IsNullOrWhiteSpace(serviceName) ? null : serviceName,
-                ProtectedFolders = [config.RegistryPath],
-            }, cancellationToken);
+                entityFile = fromLog;
+                timestamp = LogColumns.RequestTime;
+            }
+            else if (parseResult.GetValue(keepLogColumns))
+            {
+                throw new UserInputException($"--keep-log-columns needs a served-feature log (a log folder or file) as --entities; '{entityFile}' is not one.");
+            }
+
+            TrainingSetResult result;
+            try
+            {
+                result = await StoreComposition.Offline(context).WriteTrainingSetAsync(new TrainingSetRequest
+                {
+                    Definitions = definitions,
+                    RepositoryRoot = config.Root,
+                    Features = references,
+                    EntityFile = entityFile,
+                    OutputPath = parseResult.GetValue(output)!,
+                    FullFeatureNames = parseResult.GetValue(fullNames),
+                    TimestampColumn = timestamp,
+                    AsOfCreated = parseResult.GetValue(asOfCreated),
+                    RegistryVersion = current.Number,
+                    RegistryHash = current.Hash,
+                    FeatureService = string.IsNullOrWhiteSpace(serviceName) ? null : serviceName,
+                    ProtectedFolders = [config.RegistryPath],
+                }, cancellationToken);
+            }
+            finally
+            {
+                File.Delete(fromLog);
+            }
 
             var seconds = result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
             await context.Output.WriteLineAsync(

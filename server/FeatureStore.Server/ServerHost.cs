@@ -8,8 +8,9 @@ using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.Health;
 using FeatureStore.Server.Hosting;
-using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Ingestion;
+using FeatureStore.Server.Logging;
+using FeatureStore.Server.Materialization;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Quality;
 using FeatureStore.Server.Registry;
@@ -41,6 +42,7 @@ public static class ServerHost
         new CatalogModule(),
         new MaterializationModule(),
         new IngestionModule(),
+        new FeatureLoggingModule(),
     ];
 
     /// <summary>Builds from flags over environment variables over the settings file (see <see cref="ServerArguments"/>).</summary>

@@ -14,6 +14,9 @@ public sealed record FeatureServiceDefinition
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     public required IReadOnlyList<string> Features { get; init; }
 
+    /// <summary>Served-feature logging of this service; null (the default) means it is not logged.</summary>
+    public FeatureServiceLogging? Logging { get; init; }
+
     [JsonIgnore]
     public SourceLocation? Location { get; init; }
 }

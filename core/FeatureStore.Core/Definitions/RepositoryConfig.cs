@@ -41,6 +41,12 @@ public sealed record RepositoryConfig
     /// <summary>Absolute path of the folder holding applied registry versions and materialization state.</summary>
     public required string RegistryPath { get; init; }
 
+    /// <summary>The <c>logging</c> section; null means its defaults (see <see cref="LoggingSettings"/>).</summary>
+    public FeatureLoggingConfig? Logging { get; init; }
+
+    /// <summary>The served-feature logging settings in force: the <c>logging</c> section or its defaults.</summary>
+    public FeatureLoggingConfig LoggingSettings() => Logging ?? FeatureLoggingConfig.Default(Root);
+
     /// <summary>
     /// <c>materialization.schedule</c>: the cron expression (UTC) of every online view without a schedule of its own;
     /// null when views are materialized only on demand.

@@ -21,11 +21,12 @@ internal static class ConfigReader
     public const string DefaultRegistry = ".featurestore/registry";
     public const string DefaultEmbeddedPath = ".featurestore/online";
 
-    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry", "materialization"];
+    private static readonly string[] TopKeys = ["project", "online_store", "offline_store", "registry", "materialization", "logging"];
     private static readonly string[] OnlineKeys = ["type", "connection_string", "path", "port", "tls_ca_file"];
     private static readonly string[] OnlineTypes = [OnlineStoreTypes.Embedded, OnlineStoreTypes.Redis];
     private static readonly string[] OfflineKeys = ["type"];
     private static readonly string[] MaterializationKeys = ["schedule"];
+    private static readonly string[] LoggingKeys = ["path", "flush_interval", "log_ad_hoc"];
 
     /// <summary>The absolute repository folder; a missing folder or config file is a <see cref="NotFoundException"/>.</summary>
     public static string ResolveRoot(string repositoryFolder)
@@ -94,6 +95,8 @@ internal static class ConfigReader
             registry = Path.GetFullPath(Path.Combine(root, registryValue.Value));
         }
 
+        var logging = ReadLogging(reader, root, YamlNodeReader.Optional(entries, "logging"));
+
         // Environment beats the file (even a hard-coded value), and flags beat the environment. Paths given in the
         // environment or on the command line are typed relative to where the command runs, not to the repository.
         if (environment(RedisVariable) is { Length: > 0 } redisFromEnvironment)
@@ -134,7 +137,57 @@ internal static class ConfigReader
             OfflineStoreType = "duckdb",
             RegistryPath = Path.TrimEndingDirectorySeparator(registry),
             MaterializationSchedule = schedule,
+            Logging = logging,
         };
+    }
+
+    /// <summary>The <c>logging</c> section (path relative to the repository, flush interval, log_ad_hoc), or its defaults.</summary>
+    private static FeatureLoggingConfig ReadLogging(YamlNodeReader reader, string root, YamlNode? node)
+    {
+        var settings = FeatureLoggingConfig.Default(root);
+        if (node is null || reader.Map(node, "logging") is not { } map)
+        {
+            return settings;
+        }
+        var entries = reader.Entries(map, LoggingKeys, "logging");
+        if (YamlNodeReader.Optional(entries, "path") is { } pathNode && reader.Scalar(pathNode, "logging.path") is { } path)
+        {
+            if (string.IsNullOrWhiteSpace(path.Value))
+            {
+                reader.Problems.Add(path.Location, "logging.path is empty; give the folder for the log files, e.g. logs/");
+            }
+            else
+            {
+                settings = settings with { Path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(root, path.Value))) };
+            }
+        }
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "flush_interval"), "logging.flush_interval") is { } interval)
+        {
+            if (!DurationParser.TryParse(interval.Value, out var flush, out var problem))
+            {
+                reader.Problems.Add(interval.Location, $"malformed duration '{interval.Value}' for logging.flush_interval: {problem}");
+            }
+            else if (flush <= TimeSpan.Zero)
+            {
+                reader.Problems.Add(interval.Location, "logging.flush_interval must be longer than 0 (e.g. 10s)");
+            }
+            else
+            {
+                settings = settings with { FlushInterval = flush };
+            }
+        }
+        if (reader.Scalar(YamlNodeReader.Optional(entries, "log_ad_hoc"), "logging.log_ad_hoc") is { } adHoc)
+        {
+            if (adHoc.Value is "true" or "True" or "TRUE")
+            {
+                settings = settings with { LogAdHoc = true };
+            }
+            else if (adHoc.Value is not ("false" or "False" or "FALSE"))
+            {
+                reader.Problems.Add(adHoc.Location, $"logging.log_ad_hoc must be true or false, not '{adHoc.Value}'");
+            }
+        }
+        return settings;
     }
 
     /// <summary>What <c>online_store</c> says, before the environment and flags.</summary>

@@ -63,7 +63,8 @@ internal sealed record FeatureServiceDraft(
     string? Description,
     string? Owner,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyList<Located<string>> Features);
+    IReadOnlyList<Located<string>> Features,
+    FeatureServiceLogging? Logging = null);
 
 /// <summary>Everything parsed from all definition files of a repository.</summary>
 internal sealed class DraftSet

@@ -25,7 +25,8 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
     public static readonly string[] ViewKeys =
         ["name", "entities", "source", "ttl", "online", "owner", "description", "tags", "features", "schedule", "checks", "reference"];
     public static readonly string[] FeatureKeys = ["name", "type", "description", "tags", "checks"];
-    public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features"];
+    public static readonly string[] ServiceKeys = ["name", "description", "owner", "tags", "features", "logging"];
+    public static readonly string[] ServiceLoggingKeys = ["sample_rate"];
 
     /// <summary>Join keys are stored in Redis keys and compared exactly, so only exact, hashable types are allowed.</summary>
     private static readonly ScalarType[] JoinKeyTypes = [ScalarType.Int32, ScalarType.Int64, ScalarType.String, ScalarType.Bytes];
@@ -296,7 +297,30 @@ internal sealed class DefinitionParser(YamlNodeReader reader)
         {
             reader.Problem(featuresNode, $"{what} lists no features; give view:feature references or view names");
         }
-        return new FeatureServiceDraft(reader.At(map), name, Text(entries, "description"), Text(entries, "owner"), Tags(entries, what), features);
+        var logging = ServiceLogging(YamlNodeReader.Optional(entries, "logging"), what);
+        return new FeatureServiceDraft(reader.At(map), name, Text(entries, "description"), Text(entries, "owner"), Tags(entries, what), features, logging);
+    }
+
+    /// <summary><c>logging: {sample_rate: R}</c> with 0 &lt; R &lt;= 1; null when absent or wrong (after a problem).</summary>
+    private FeatureServiceLogging? ServiceLogging(YamlNode? node, string what)
+    {
+        if (node is null || reader.Map(node, $"logging of {what}") is not { } map)
+        {
+            return null;
+        }
+        var entries = reader.Entries(map, ServiceLoggingKeys, $"logging of {what}");
+        if (reader.Scalar(reader.Required(map, entries, "sample_rate", $"logging of {what}"), "sample_rate") is not { } text)
+        {
+            return null;
+        }
+        if (double.TryParse(text.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate)
+            && rate > 0 && rate <= 1)
+        {
+            return new FeatureServiceLogging { SampleRate = rate };
+        }
+        reader.Problems.Add(text.Location,
+            $"sample_rate of {what} must be a number greater than 0 and at most 1 (1.0 logs every request), not '{text.Value}'");
+        return null;
     }
 
     private Located<string>? Name(YamlMappingNode map, IReadOnlyDictionary<string, MapEntry> entries, string kind, string suffix = "")

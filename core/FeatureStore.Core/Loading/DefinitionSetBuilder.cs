@@ -68,6 +68,7 @@ internal static class DefinitionSetBuilder
             Owner = s.Owner,
             Tags = s.Tags,
             Features = s.Features.Select(f => f.Value.Trim()).ToArray(),
+            Logging = s.Logging,
             Location = s.Location,
         }).OrderBy(s => s.Name, StringComparer.Ordinal).ToArray(),
     };

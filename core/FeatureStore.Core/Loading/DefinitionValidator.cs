@@ -68,6 +68,36 @@ internal static class DefinitionValidator
                 }
                 CheckServiceReference(reference, what, views, problems);
             }
+            if (service.Logging is not null)
+            {
+                CheckLoggedKeys(service, what, views, entities, problems);
+            }
+        }
+    }
+
+    /// <summary>A logged service's join keys become log columns, so none may take the name of a column every log has.</summary>
+    private static void CheckLoggedKeys(
+        FeatureServiceDraft service, string what, IReadOnlyDictionary<string, FeatureViewDraft> views,
+        IReadOnlyDictionary<string, EntityDraft> entities, ProblemList problems)
+    {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in service.Features)
+        {
+            var viewName = reference.Value.Trim().Split(':')[0];
+            if (!views.TryGetValue(viewName, out var view))
+            {
+                continue;
+            }
+            foreach (var entity in view.Entities)
+            {
+                if (entities.TryGetValue(entity.Value, out var draft) && draft.JoinKey is { } joinKey
+                    && Logging.LogColumns.IsReserved(joinKey.Value) && reported.Add(joinKey.Value))
+                {
+                    problems.Add(service.Location,
+                        $"{what} is logged, but join key '{joinKey.Value}' of entity '{entity.Value}' has the name of a column every log has " +
+                        $"({string.Join(", ", Logging.LogColumns.Reserved)}); rename the join key or remove logging");
+                }
+            }
         }
     }
 

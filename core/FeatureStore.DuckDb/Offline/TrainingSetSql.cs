@@ -34,7 +34,11 @@ internal static class TrainingSetSql
 
     public static string FilesParameter(int viewIndex) => $"files_{viewIndex}";
 
-    public static string Build(TrainingSetPlan plan)
+    /// <summary>
+    /// The query; rows in entity-file order unless <paramref name="inEntityOrder"/> is false (a caller that joins the
+    /// result by key, as the audit does, saves the sort).
+    /// </summary>
+    public static string Build(TrainingSetPlan plan, bool inEntityOrder = true)
     {
         var sql = new StringBuilder();
         sql.Append("WITH __fs_entities AS (\n");
@@ -62,7 +66,10 @@ internal static class TrainingSetSql
                 : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityMicrosColumn}", view.CreatedTimestampSql is not null)} >= {alias}.{VersionColumn}");
             sql.Append($"\nASOF LEFT JOIN __fs_v{i} {alias} ON {string.Join(" AND ", conditions)}");
         }
-        sql.Append($"\nORDER BY e.{EntityRowColumn}");
+        if (inEntityOrder)
+        {
+            sql.Append($"\nORDER BY e.{EntityRowColumn}");
+        }
         return sql.ToString();
     }
 

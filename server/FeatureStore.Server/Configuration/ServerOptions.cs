@@ -99,6 +99,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("tls_password")]
     public string? TlsPassword { get; set; }
 
+    /// <summary>How often to audit the served-feature logs (e.g. <c>1h</c>); null: never.</summary>
+    [ConfigurationKeyName("audit_on_schedule")]
+    public string? AuditOnSchedule { get; set; }
+
     /// <summary>The lowest level logged.</summary>
     [ConfigurationKeyName("log_level")]
     public LogLevel LogLevel { get; set; } = LogLevel.Information;

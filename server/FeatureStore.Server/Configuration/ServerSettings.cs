@@ -59,6 +59,9 @@ internal static class ServerSettings
         Text("tls_key", "--tls-key", "PEM private key file of --tls-cert (may be encrypted: password in FEATURESTORE_TLS_PASSWORD)",
             o => o.TlsKeyFile),
         Secret("tls_password", "password of the --tls-cert PFX or of an encrypted --tls-key. Environment or settings file only, never a flag"),
+        new("audit_on_schedule", "--audit-on-schedule", EnvironmentPrefix + "AUDIT_ON_SCHEDULE",
+            "audit the served-feature logs of every logged feature service this often (e.g. 1h) and export the mismatch rates at /metrics (default: off)",
+            Logging.AuditSchedule.Check, o => o.AuditOnSchedule),
         new("log_level", "--log-level", EnvironmentPrefix + "LOG_LEVEL", "lowest level logged: Trace, Debug, Information, Warning, Error, Critical or None (default Information)",
             v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !int.TryParse(v, out _)
                 ? null

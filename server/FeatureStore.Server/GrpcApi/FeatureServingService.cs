@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FeatureStore.Protos.V1;
 using FeatureStore.Server.Errors;
+using FeatureStore.Server.Logging;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Serving;
 using Grpc.Core;
@@ -11,7 +12,7 @@ namespace FeatureStore.Server.GrpcApi;
 /// The gRPC <c>featurestore.v1.FeatureServing</c> service over <see cref="OnlineServing"/>. Failures are answered by
 /// <see cref="ApiErrorInterceptor"/>; this only counts them.
 /// </summary>
-internal sealed class FeatureServingService(OnlineServing serving, ServingMetrics metrics) : FeatureServing.FeatureServingBase
+internal sealed class FeatureServingService(OnlineServing serving, ServingMetrics metrics, ServedFeatureLogger log) : FeatureServing.FeatureServingBase
 {
     private const string Method = "GetOnlineFeatures";
 
@@ -22,7 +23,13 @@ internal sealed class FeatureServingService(OnlineServing serving, ServingMetric
         try
         {
             var result = await serving.ReadAsync(GrpcRequestReader.Read(request), context.CancellationToken);
-            return GrpcResponseWriter.Write(result);
+            var response = GrpcResponseWriter.Write(result);
+            if (log.Sample(result) is { } logged)
+            {
+                context.ResponseTrailers.Add(ServedFeatureLogger.GrpcTrailer, logged.RequestId);
+                log.Append(logged);
+            }
+            return response;
         }
         catch (Exception ex)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FeatureStore.Server.Errors;
+using FeatureStore.Server.Logging;
 using FeatureStore.Server.Metrics;
 using FeatureStore.Server.Serving;
 
@@ -17,7 +18,7 @@ internal static class GetOnlineFeaturesEndpoint
     public const string Path = "/get-online-features";
     private const string Method = "get-online-features";
 
-    public static async Task HandleAsync(HttpContext context, OnlineServing serving, ServingMetrics metrics)
+    public static async Task HandleAsync(HttpContext context, OnlineServing serving, ServingMetrics metrics, ServedFeatureLogger log)
     {
         var started = Stopwatch.GetTimestamp();
         var status = "OK";
@@ -27,12 +28,21 @@ internal static class GetOnlineFeaturesEndpoint
             JsonContentType.Ensure(context.Request);
             var request = await FeastJsonRequestReader.ReadAsync(context.Request.Body, cancellation);
             var result = await serving.ReadAsync(request, cancellation);
+            var logged = log.Sample(result);
+            if (logged is not null)
+            {
+                context.Response.Headers[ServedFeatureLogger.HttpHeader] = logged.RequestId;
+            }
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
             // Straight into Kestrel's pooled pipe: a 100-entity answer is ~100 KB, and building it in one array
             // would put it on the large object heap on every request.
             FeastJsonResponseWriter.Write(context.Response.BodyWriter, result);
             await context.Response.BodyWriter.FlushAsync(cancellation);
+            if (logged is not null)
+            {
+                log.Append(logged);
+            }
         }
         catch (Exception ex)
         {

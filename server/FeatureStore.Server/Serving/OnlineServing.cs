@@ -38,7 +38,12 @@ public sealed class OnlineServing(
         var read = rowCount == 0
             ? await store.ReadAsync(storeRequest, cancellationToken)
             : await ReadStoreAsync(storeRequest, cancellationToken);
-        return new ServingResult(names, keyColumns, read, rowCount);
+        return new ServingResult(names, keyColumns, read, rowCount)
+        {
+            FeatureService = request.Features.Count == 0 ? request.FeatureService?.Trim() : null,
+            Snapshot = snapshot,
+            ReadTime = storeRequest.ReadTime,
+        };
     }
 
     private async Task<OnlineReadResult> ReadStoreAsync(OnlineReadRequest request, CancellationToken cancellationToken)

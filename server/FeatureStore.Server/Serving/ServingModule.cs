@@ -3,6 +3,7 @@ using FeatureStore.Server.Configuration;
 using FeatureStore.Server.Errors;
 using FeatureStore.Server.GrpcApi;
 using FeatureStore.Server.HttpApi;
+using FeatureStore.Server.Logging;
 using FeatureStore.Server.Metrics;
 
 namespace FeatureStore.Server.Serving;
@@ -18,8 +19,8 @@ internal sealed class ServingModule : IServerModule
     public void Map(WebApplication app)
     {
         app.MapGrpcService<FeatureServingService>().RequireReadAccess();
-        app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics) =>
-                GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics))
+        app.MapPost(GetOnlineFeaturesEndpoint.Path, (HttpContext context, OnlineServing serving, ServingMetrics metrics, ServedFeatureLogger log) =>
+                GetOnlineFeaturesEndpoint.HandleAsync(context, serving, metrics, log))
             .WithMetadata(FeastErrorBody.Instance)
             .RequireReadAccess();
     }

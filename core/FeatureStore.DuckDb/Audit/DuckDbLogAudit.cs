@@ -1,0 +1,308 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+using FeatureStore.Core.Audit;
+using FeatureStore.Core.Definitions;
+using FeatureStore.Core.Errors;
+using FeatureStore.Core.Logging;
+using FeatureStore.Core.Offline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FeatureStore.DuckDb;
+
+/// <summary>
+/// The audit in DuckDB, over the log files where they lie (only those of the days the window touches):
+/// <list type="number">
+/// <item>the distinct (join keys, request time) pairs of the window go to a small temporary Parquet file, the entity
+/// file of</item>
+/// <item>the training-set join itself (<see cref="TrainingSetPlanner"/> and <see cref="TrainingSetSql"/>, unchanged),
+/// with the request time as each row's timestamp, carrying besides each feature the winning row's event and created
+/// timestamps per view;</item>
+/// <item>one statement joins every log row to its pair's recomputation, classifies it per feature
+/// (<see cref="AuditSql"/>) and aggregates the counts, the lag and the freshness quantiles, streaming; only when
+/// something mismatched does a second pass write the mismatching rows with both values to Parquet.</item>
+/// </list>
+/// DuckDB spills past its memory limit, so a day of logs with millions of rows fits.
+/// </summary>
+public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<DuckDbLogAudit>? logger = null) : ILogAudit
+{
+    private readonly OfflineStoreOptions _options = options ?? OfflineStoreOptions.Default;
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public async Task<AuditReport> RunAsync(AuditRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var definitions = request.Definitions;
+        var service = definitions.GetFeatureService(request.Service);
+        var references = definitions.ResolveService(service.Name).Distinct().ToArray();
+        var folder = Path.Combine(Path.GetFullPath(request.LogFolder), service.Name);
+        if (!Directory.Exists(folder))
+        {
+            throw new NotFoundException(
+                $"No logs of feature service '{service.Name}' at '{folder}'" +
+                (service.Logging is null ? " (the service has no 'logging: {sample_rate: ...}' in its definition)." : "."));
+        }
+
+        var tempDirectory = _options.TempDirectory ?? Path.Combine(Path.GetTempPath(), $"featurestore-audit-{Guid.NewGuid():N}");
+        var ownsTempDirectory = _options.TempDirectory is null;
+        Directory.CreateDirectory(tempDirectory);
+        try
+        {
+            await using var connection = await DuckDbSession.OpenAsync(
+                _options with { MemoryLimit = _options.MemoryLimit ?? DuckDbSession.HalfOfAvailableMemory() }, tempDirectory, cancellationToken);
+            var logs = await LogFiles.OpenAsync(connection, folder, cancellationToken);
+
+            var logged = references.Where(r => logs.Has(LogColumns.Status(r))).ToArray();
+            var notLogged = references.Except(logged).Select(r => r.ToString()).ToArray();
+            if (logged.Length == 0)
+            {
+                throw new UserInputException(
+                    $"The logs at '{folder}' hold none of the features of feature service '{service.Name}' ({string.Join(", ", references)}).");
+            }
+            foreach (var key in KeysOf(definitions, logged).Where(k => !logs.Has(k)))
+            {
+                throw new UserInputException($"The logs at '{folder}' have no column '{key}', a join key of feature service '{service.Name}'.");
+            }
+
+            var window = Window(request);
+            var keys = KeysOf(definitions, logged);
+            var logColumns = AuditSql.LogColumnsOf(keys, logged);
+            var files = InWindow(logs.Files, request.Since, request.Until);
+            if (files.Count == 0)
+            {
+                return Empty(service.Name, logged, notLogged);
+            }
+            var entities = Path.Combine(tempDirectory, "audit-entities.parquet");
+            await ExecuteAsync(connection, AuditSql.EntitiesCopy(keys, window.Sql),
+                With(new Dictionary<string, object?> { [LogFiles.FilesParameter] = files.ToList() }, window.Parameters, ("out", entities)), cancellationToken);
+
+            var plan = await PlanAsync(connection, request, logged, keys, entities, folder, cancellationToken);
+            var parameters = new Dictionary<string, object?>
+            {
+                [TrainingSetSql.EntitiesParameter] = entities,
+                [LogFiles.FilesParameter] = files.ToList(),
+            };
+            for (var i = 0; i < plan.Plan.Views.Count; i++)
+            {
+                parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
+            }
+            With(parameters, window.Parameters);
+            var classified = AuditSql.Classified(plan, TrainingSetSql.Build(plan.Plan, inEntityOrder: false), logColumns, Window(request, "l.").Sql);
+            _logger.LogDebug("Audit, rows classified:\n{Sql}", classified);
+
+            var report = await SummarizeAsync(connection, plan, AuditSql.Summary(plan, classified), parameters, service.Name, cancellationToken)
+                with { NotLogged = notLogged };
+            if (report.Mismatches > 0 && request.MismatchFile is { } mismatchFile)
+            {
+                var output = Path.GetFullPath(mismatchFile);
+                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+                var temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.tmp");
+                try
+                {
+                    await ExecuteAsync(connection, AuditSql.MismatchCopy(plan, classified), With(parameters, [], ("out", temporary)), cancellationToken);
+                    File.Move(temporary, output, overwrite: true);
+                }
+                finally
+                {
+                    if (File.Exists(temporary))
+                    {
+                        File.Delete(temporary);
+                    }
+                }
+                report = report with { MismatchFile = output };
+            }
+            return report;
+        }
+        finally
+        {
+            if (ownsTempDirectory)
+            {
+                try { Directory.Delete(tempDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    /// <summary>The join keys of the logged features' views, sorted, as the log names them.</summary>
+    private static string[] KeysOf(DefinitionSet definitions, IEnumerable<FeatureReference> features) =>
+        features.Select(f => f.View).Distinct().SelectMany(v => definitions.EntitiesOf(definitions.GetFeatureView(v)))
+            .Select(e => e.JoinKey).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The audit window as a condition on <c>request_time</c> (of the relation <paramref name="alias"/>, if given) and its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) Window(AuditRequest request, string alias = "")
+    {
+        var conditions = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (request.Since is { } since)
+        {
+            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} >= $since");
+            parameters.Add(("since", since.UtcDateTime));
+        }
+        if (request.Until is { } until)
+        {
+            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} < $until");
+            parameters.Add(("until", until.UtcDateTime));
+        }
+        return (conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions), parameters.ToArray());
+    }
+
+    private static async Task<AuditPlan> PlanAsync(
+        DuckDBConnection connection, AuditRequest request, IReadOnlyList<FeatureReference> features, IReadOnlyList<string> keys,
+        string entities, string folder, CancellationToken cancellationToken)
+    {
+        // The planner sees only the keys and the request time: the served columns are carried through unchecked, and
+        // their names (view__feature) must not count as clashes with the output's.
+        var entityColumns = (await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
+                new Dictionary<string, object?> { ["entities"] = entities }, cancellationToken))
+            .Where(c => keys.Contains(c.Name) || c.Name == LogColumns.RequestTime).ToArray();
+        var trainingSet = new TrainingSetRequest
+        {
+            Definitions = request.Definitions,
+            RepositoryRoot = request.RepositoryRoot,
+            Features = features,
+            EntityFile = folder,
+            OutputPath = Path.Combine(Path.GetTempPath(), "unused.parquet"),
+            FullFeatureNames = true,
+            TimestampColumn = LogColumns.RequestTime,
+        };
+        var planned = await TrainingSetPlanner.PlanAsync(connection, trainingSet, entityColumns, folder, cancellationToken);
+        return AuditPlan.From(planned.Plan, request.Definitions);
+    }
+
+    private static async Task<AuditReport> SummarizeAsync(
+        DuckDBConnection connection, AuditPlan plan, string sql, IReadOnlyDictionary<string, object?> parameters, string service,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+        await using var _ = cancellationToken.Register(command.Cancel);
+        DbDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (DuckDBException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
+        await using var __ = reader;
+        await reader.ReadAsync(cancellationToken);
+        var ordinal = 0;
+        long Long() => NullableLong() ?? 0;
+        long? NullableLong()
+        {
+            var value = reader.IsDBNull(ordinal) ? (long?)null : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+            ordinal++;
+            return value;
+        }
+        Distribution? Quantiles()
+        {
+            var p50 = NullableLong();
+            var p95 = NullableLong();
+            var max = NullableLong();
+            return p50 is null || p95 is null || max is null ? null : new Distribution(Micros(p50.Value), Micros(p95.Value), Micros(max.Value));
+        }
+
+        var rows = Long();
+        var first = NullableLong();
+        var last = NullableLong();
+        var versions = reader.IsDBNull(ordinal)
+            ? []
+            : reader.GetString(ordinal).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order().ToArray();
+        ordinal++;
+        var features = new List<FeatureAudit>();
+        foreach (var feature in plan.Features)
+        {
+            var featureRows = Long();
+            var matches = Long();
+            var byCause = AuditNames.Causes.ToDictionary(c => c, _ => Long());
+            features.Add(new FeatureAudit
+            {
+                Feature = feature.Reference.ToString(),
+                Rows = featureRows,
+                Matches = matches,
+                ByCause = byCause,
+                StaleLag = Quantiles(),
+            });
+        }
+        var freshness = new List<ViewLogFreshness>();
+        foreach (var view in plan.Views)
+        {
+            var served = Long();
+            freshness.Add(new ViewLogFreshness(view.Name, served, Quantiles()));
+        }
+        return new AuditReport
+        {
+            Service = service,
+            Rows = rows,
+            FirstRequest = first is { } f ? Core.Online.TimestampMicros.ToDateTimeOffset(f) : null,
+            LastRequest = last is { } l ? Core.Online.TimestampMicros.ToDateTimeOffset(l) : null,
+            RegistryVersions = versions,
+            Features = features,
+            Freshness = freshness,
+        };
+    }
+
+    /// <summary>The report of a window that holds no log file.</summary>
+    private static AuditReport Empty(string service, IReadOnlyList<FeatureReference> features, IReadOnlyList<string> notLogged) => new()
+    {
+        Service = service,
+        Rows = 0,
+        Features = features.Select(f => new FeatureAudit
+        {
+            Feature = f.ToString(), Rows = 0, Matches = 0, ByCause = AuditNames.Causes.ToDictionary(c => c, _ => 0L),
+        }).ToArray(),
+        Freshness = features.Select(f => f.View).Distinct().Select(v => new ViewLogFreshness(v, 0, null)).ToArray(),
+        NotLogged = notLogged,
+    };
+
+    /// <summary>
+    /// The files that can hold requests in [since, until): those in a <c>date=YYYY-MM-DD</c> folder of a day the
+    /// window touches, and any file outside such folders.
+    /// </summary>
+    private static IReadOnlyList<string> InWindow(IReadOnlyList<string> files, DateTimeOffset? since, DateTimeOffset? until) =>
+        files.Where(file =>
+        {
+            var folder = Path.GetFileName(Path.GetDirectoryName(file)) ?? "";
+            if (!folder.StartsWith("date=", StringComparison.Ordinal)
+                || !DateOnly.TryParseExact(folder["date=".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return true;
+            }
+            return (since is null || day >= DateOnly.FromDateTime(since.Value.UtcDateTime))
+                   && (until is null || day <= DateOnly.FromDateTime(until.Value.UtcDateTime));
+        }).ToArray();
+
+    private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond);
+
+    private static Dictionary<string, object?> With(
+        Dictionary<string, object?> parameters, IEnumerable<(string Name, object? Value)> more, params (string Name, object? Value)[] extra)
+    {
+        foreach (var (name, value) in more.Concat(extra))
+        {
+            parameters[name] = value;
+        }
+        return parameters;
+    }
+
+    private static async Task ExecuteAsync(DuckDBConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DuckDbCommands.ExecuteAsync(connection, sql, parameters, cancellationToken);
+        }
+        catch (DuckDBException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
+    }
+
+    private static Exception Failure(DuckDBException ex) =>
+        ex.ErrorType == DuckDB.NET.Native.DuckDBErrorType.OutOfMemory
+            ? new StoreUnavailableException("DuckDB ran out of memory auditing the logs; raise the memory limit or free space for spilling.", ex)
+            : new UserInputException($"Auditing the logs failed: {DuckDbMessages.Trim(ex.Message)}", ex);
+}
