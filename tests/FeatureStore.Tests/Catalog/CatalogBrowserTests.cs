@@ -94,6 +94,8 @@ public sealed class CatalogBrowserTests(CatalogHostFixture host, ITestOutputHelp
         var refused = await Assert.ThrowsAsync<PlaywrightException>(() => page.GotoAsync($"http://127.0.0.1:{ServerOptions.DefaultHttpPort}/"));
         Assert.Contains("ERR_UNSAFE_PORT", refused.Message);
 
+        // A fresh page: the refused navigation's error page may still be loading in the first one.
+        page = await browser.NewPageAsync();
         var defaultUi = $"http://127.0.0.1:{ServerOptions.DefaultUiPort}/";
         if (host.UiAddress.Port == ServerOptions.DefaultUiPort)
         {

@@ -113,6 +113,20 @@ public sealed class ClusterFailoverTests : IDisposable
         await using var singleConnection = await ConnectionMultiplexer.ConnectAsync(single.ConnectionString);
         var expected = await MaterializationHarness.SnapshotAsync(singleConnection, _project);
         Assert.Equal(Drivers, expected.Split('\n').Count(l => l.Contains(" exp=", StringComparison.Ordinal)));
+        // The test's own connection learns of the promoted replica on its next topology refresh: ask for one.
+        await EventuallyAsync(async () =>
+        {
+            await admin.ConfigureAsync();
+            try
+            {
+                await MaterializationHarness.SnapshotAsync(admin, _project);
+                return true;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, "the test's connection to see the promoted replica");
         Assert.Equal(expected, await MaterializationHarness.SnapshotAsync(admin, _project));
         foreach (var driver in new[] { onVictim[0], onVictim[^1], elsewhere[0] })
         {

@@ -90,7 +90,7 @@ public sealed class ScheduledServerTests(RedisFixture redis)
 
     private static async Task<(HttpStatusCode, string)> PostMaterializeAsync(ServingServer server, string json)
     {
-        using var content = new StringContent(json);
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         using var response = await server.Http.PostAsync("/materialize-incremental", content);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
