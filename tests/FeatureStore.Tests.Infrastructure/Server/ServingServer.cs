@@ -45,6 +45,12 @@ internal sealed class ServingServer : IAsyncDisposable
     /// <summary>Starts from options (e.g. parsed with a test's own environment variables), logging to <paramref name="alsoLogTo"/> too.</summary>
     public static async Task<ServingServer> StartAsync(ServerOptions options, ILoggerProvider? alsoLogTo = null)
     {
+        // Test servers run side by side: the pages go to a free port unless a test names one. Only the browser test
+        // needs the default UI port, and its host claims it itself.
+        if (options.UiPort == ServerOptions.DefaultUiPort)
+        {
+            options.UiPort = 0;
+        }
         var app = ServerHost.Build(options, alsoLogTo);
         await app.StartAsync();
         return new ServingServer(app);

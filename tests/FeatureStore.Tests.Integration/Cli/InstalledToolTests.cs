@@ -83,7 +83,7 @@ public sealed class InstalledToolTests(RedisFixture redis, ToolPackages packages
 
         var (httpPort, grpcPort) = (FreePort(), FreePort());
         using (var server = ExternalCommand.StartInBackground(packages.Featurestore,
-                   ["serve", "--repo", repo, "--http-port", Text(httpPort), "--grpc-port", Text(grpcPort)], environment))
+                   ["serve", "--repo", repo, "--http-port", Text(httpPort), "--grpc-port", Text(grpcPort), "--ui-port", "0"], environment))
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilReadyAsync(http, server);

@@ -263,7 +263,7 @@ public sealed class RedisTlsAndAclTests(SecuredRedisFixture redis) : IClassFixtu
         var log = new System.Text.StringBuilder();
         using var process = Cli.ChildProcess.Start(Cli.ChildProcess.ServerDll(),
             ["--repo", repository, "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-             "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], environment);
+             "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ui-port", "0"], environment);
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();

@@ -33,7 +33,7 @@ public sealed class RedisUrlSecretTests
         var url = $"redis://{User}:{Password}@{redis.ConnectionString}/0";
         using var server = ExternalCommand.StartInBackground(ExternalCommand.Dotnet,
             [ChildProcess.ServerDll(), "--repo", repository.Folder, "--redis", url, "--store-timeout-ms", "1000", "--health-probe-ms", "200",
-             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture)]);
+             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--ui-port", "0"]);
         var answers = new StringBuilder();
         try
         {
