@@ -529,7 +529,7 @@ internal sealed class ServingBenchmark : IBenchmark
             throw new InvalidOperationException($"Expected {2 * FeatureCount} PRESENT values over gRPC, got {present}.");
         }
         using var response = await http.PostAsync("/get-online-features", new StringContent(
-            $"{{\"features\":[\"{features[0]}\"],\"entities\":{{\"driver_id\":[1]}}}}"));
+            $"{{\"features\":[\"{features[0]}\"],\"entities\":{{\"driver_id\":[1]}}}}", System.Text.Encoding.UTF8, "application/json"));
         if (!(await response.Content.ReadAsStringAsync()).Contains("\"PRESENT\"", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("The HTTP lookup returned no PRESENT value.");
