@@ -21,8 +21,6 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
 
     public const string ServiceKey = "featurestore.feature_service";
 
-    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Snappy };
-
     public string Extension => ".parquet";
 
     public async Task WriteAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken = default)
@@ -32,7 +30,7 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
         var rows = requests.Sum(r => r.RowCount);
         var layout = LogParquetSchema.For(schema);
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, Options, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, Options(layout), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             writer.CustomMetadata = new Dictionary<string, string>
             {
@@ -61,6 +59,21 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
             ParquetTimestampAnnotation.Apply(writer, LogParquetSchema.TimestampPaths(schema));
         }
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Snappy, and dictionaries for the columns of few distinct values that every reader of a log filters or compares
+    /// on: the request id (one per request, repeated per entity) and the statuses (four names).
+    /// </summary>
+    private static ParquetOptions Options(LogParquetSchema layout)
+    {
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        options.ColumnEncodingHints[layout.RequestId.Path.ToString()] = EncodingHint.Dictionary;
+        foreach (var feature in layout.Features)
+        {
+            options.ColumnEncodingHints[feature.Status.Path.ToString()] = EncodingHint.Dictionary;
+        }
+        return options;
     }
 
     private static T[] Repeat<T>(IReadOnlyList<LoggedRequest> requests, int rows, Func<LoggedRequest, T> value)
