@@ -1,17 +1,17 @@
 using FeatureStore.Core.Definitions;
-using FeatureStore.Core.Logging;
 
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// A training-set plan turned into the audit's recomputation: the only entity columns are the join keys and the
-/// request time, feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
+/// A training-set plan turned into the audit's recomputation: the entity rows are the log rows, carried through with
+/// their audited columns (request id and time, registry version, join keys, and the served
+/// value, status and event timestamp of each feature), feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
 /// winning source row's event timestamp (<c>__audit_e{i}</c>) and created timestamp (<c>__audit_c{i}</c>) through the
 /// very same join, TTL bound included.
 /// </summary>
 internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeature> Features, IReadOnlyList<AuditView> Views, IReadOnlyList<string> Keys)
 {
-    public static AuditPlan From(TrainingSetPlan plan, DefinitionSet definitions)
+    public static AuditPlan From(TrainingSetPlan plan, DefinitionSet definitions, IReadOnlyList<string> logColumns)
     {
         var keys = plan.Views.SelectMany(v => v.Keys.Select(k => k.JoinKey)).Distinct().Order(StringComparer.Ordinal).ToArray();
         var features = new List<AuditFeature>();
@@ -36,7 +36,7 @@ internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeatur
             views.Add(new AuditView(i, view.View.Name, view.CreatedTimestampSql is not null, features.First(f => f.ViewIndex == i).Index));
         }
         return new AuditPlan(
-            plan with { EntityColumns = [.. keys, LogColumns.RequestTime], Features = output },
+            plan with { EntityColumns = logColumns, Features = output },
             features, views, keys);
     }
 }

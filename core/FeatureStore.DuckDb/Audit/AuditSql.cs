@@ -35,14 +35,6 @@ internal static class AuditSql
 
     private static string Q(string name) => SqlIdentifier.Quote(name);
 
-    /// <summary>
-    /// The distinct (join keys, request time) pairs in the window: the training set's entity file. The recomputation is
-    /// a function of the pair, so each is joined once however often it was logged (uncompressed: it is read once).
-    /// </summary>
-    public static string EntitiesCopy(IReadOnlyList<string> keys, string windowSql) =>
-        $"COPY (SELECT DISTINCT {string.Join(", ", keys.Append(LogColumns.RequestTime).Select(Q))}\n  FROM {LogFiles.RelationSql} WHERE {windowSql})\n" +
-        "  TO $out (FORMAT PARQUET, COMPRESSION uncompressed)";
-
     /// <summary>The log columns of the audited features, in log order.</summary>
     public static IReadOnlyList<string> LogColumnsOf(IReadOnlyList<string> keys, IEnumerable<Core.Definitions.FeatureReference> features) =>
     [
@@ -53,17 +45,17 @@ internal static class AuditSql
     /// <summary>
     /// Every log row in the window next to its recomputation, with its cause per feature, the event-time difference
     /// per feature (the lag where the cause is stale_online) and the served age per view: a relation for
-    /// <see cref="Summary"/> and <see cref="MismatchCopy"/> that DuckDB streams (nothing is stored). The training-set
-    /// join runs on the distinct (keys, request time) pairs alone (<see cref="EntitiesCopy"/>: narrow rows, each pair
-    /// once), and is joined back to the log rows on the pair. Times become µs once, in an inner projection, so the
-    /// comparisons of the causes are integer comparisons.
+    /// <see cref="Summary"/> and <see cref="MismatchCopy"/> that DuckDB streams (nothing is stored). The log rows are
+    /// the training-set join's entity rows (<see cref="TrainingSetSql.BuildOver"/>), their served columns carried
+    /// through it, so each row is recomputed by the training set's very rule without a join back. Times become µs
+    /// once, in an inner projection, so the comparisons of the causes are integer comparisons.
     /// </summary>
-    public static string Classified(AuditPlan plan, string trainingSetSql, IReadOnlyList<string> logColumns, string windowSql)
+    public static string Classified(AuditPlan plan, string windowSql)
     {
-        var pair = plan.Keys.Append(LogColumns.RequestTime).Select(Q).ToArray();
-        var offline = trainingSetSql;
+        var logRows = $"SELECT {string.Join(", ", plan.Plan.EntityColumns.Select(Q))} FROM {LogFiles.RelationSql} WHERE {windowSql}";
+        var offline = TrainingSetSql.BuildOver(plan.Plan, logRows);
 
-        var times = logColumns.Select(c => $"l.{Q(c)}").Append("o.*").Append($"epoch_us(l.{Q(LogColumns.RequestTime)}) AS __t").ToList();
+        var times = new List<string> { "o.*", $"epoch_us(o.{Q(LogColumns.RequestTime)}) AS __t" };
         foreach (var view in plan.Views)
         {
             times.Add($"epoch_us(o.{OfflineEvent(view.Index)}) AS {OfflineEventMicros(view.Index)}");
@@ -72,7 +64,7 @@ internal static class AuditSql
                 times.Add($"epoch_us(o.{OfflineCreated(view.Index)}) AS {OfflineCreatedMicros(view.Index)}");
             }
         }
-        times.AddRange(plan.Features.Select(f => $"epoch_us(l.{Q(LogColumns.EventTimestamp(f.Reference))}) AS {ServedEventMicros(f.Index)}"));
+        times.AddRange(plan.Features.Select(f => $"epoch_us(o.{Q(LogColumns.EventTimestamp(f.Reference))}) AS {ServedEventMicros(f.Index)}"));
 
         var columns = new List<string> { "b.*" };
         foreach (var feature in plan.Features)
@@ -86,9 +78,8 @@ internal static class AuditSql
             columns.Add($"CASE WHEN b.{Q(LogColumns.Status(first.Reference))} IN ('PRESENT', 'NULL_VALUE') " +
                         $"THEN b.__t - b.{ServedEventMicros(first.Index)} END AS {Age(view.Index)}");
         }
-        var join = string.Join(" AND ", pair.Select(c => $"o.{c} = l.{c}"));
         return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n" +
-               $"SELECT {string.Join(",\n       ", times)}\nFROM {LogFiles.RelationSql} l\nJOIN (\n{offline}\n) o ON {join}\nWHERE {windowSql}\n) b";
+               $"SELECT {string.Join(",\n       ", times)}\nFROM (\n{offline}\n) o\n) b";
     }
 
     private static string OfflineEventMicros(int view) => $"__oe_{view}";

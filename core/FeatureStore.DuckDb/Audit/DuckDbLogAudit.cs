@@ -14,14 +14,12 @@ namespace FeatureStore.DuckDb;
 /// <summary>
 /// The audit in DuckDB, over the log files where they lie (only those of the days the window touches):
 /// <list type="number">
-/// <item>the distinct (join keys, request time) pairs of the window go to a small temporary Parquet file, the entity
-/// file of</item>
-/// <item>the training-set join itself (<see cref="TrainingSetPlanner"/> and <see cref="TrainingSetSql"/>, unchanged),
-/// with the request time as each row's timestamp, carrying besides each feature the winning row's event and created
-/// timestamps per view;</item>
-/// <item>one statement joins every log row to its pair's recomputation, classifies it per feature
-/// (<see cref="AuditSql"/>) and aggregates the counts, the lag and the freshness quantiles, streaming; only when
-/// something mismatched does a second pass write the mismatching rows with both values to Parquet.</item>
+/// <item>the log rows of the window are the entity rows of the training-set join itself (<see cref="TrainingSetPlanner"/>
+/// and <see cref="TrainingSetSql"/>, the same rule), with the request time as each row's timestamp and the served
+/// columns carried through, besides each feature the winning row's event and created timestamps per view;</item>
+/// <item>the same statement classifies each row per feature (<see cref="AuditSql"/>) and aggregates the counts, the lag
+/// and the freshness quantiles, streaming; only when something mismatched does a second pass write the mismatching
+/// rows with both values to Parquet.</item>
 /// </list>
 /// DuckDB spills past its memory limit, so a day of logs with millions of rows fits.
 /// </summary>
@@ -73,22 +71,14 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             {
                 return Empty(service.Name, logged, notLogged);
             }
-            var entities = Path.Combine(tempDirectory, "audit-entities.parquet");
-            await ExecuteAsync(connection, AuditSql.EntitiesCopy(keys, window.Sql),
-                With(new Dictionary<string, object?> { [LogFiles.FilesParameter] = files.ToList() }, window.Parameters, ("out", entities)), cancellationToken);
-
-            var plan = await PlanAsync(connection, request, logged, keys, entities, folder, cancellationToken);
-            var parameters = new Dictionary<string, object?>
-            {
-                [TrainingSetSql.EntitiesParameter] = entities,
-                [LogFiles.FilesParameter] = files.ToList(),
-            };
+            var parameters = new Dictionary<string, object?> { [LogFiles.FilesParameter] = files.ToList() };
+            var plan = await PlanAsync(connection, request, logged, keys, logColumns, parameters, folder, cancellationToken);
             for (var i = 0; i < plan.Plan.Views.Count; i++)
             {
                 parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
             }
             With(parameters, window.Parameters);
-            var classified = AuditSql.Classified(plan, TrainingSetSql.Build(plan.Plan, inEntityOrder: false), logColumns, Window(request, "l.").Sql);
+            var classified = AuditSql.Classified(plan, window.Sql);
             _logger.LogDebug("Audit, rows classified:\n{Sql}", classified);
 
             var report = await SummarizeAsync(connection, plan, AuditSql.Summary(plan, classified), parameters, service.Name, cancellationToken)
@@ -128,19 +118,19 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         features.Select(f => f.View).Distinct().SelectMany(v => definitions.EntitiesOf(definitions.GetFeatureView(v)))
             .Select(e => e.JoinKey).Distinct().Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>The audit window as a condition on <c>request_time</c> (of the relation <paramref name="alias"/>, if given) and its parameters.</summary>
-    private static (string Sql, (string, object?)[] Parameters) Window(AuditRequest request, string alias = "")
+    /// <summary>The audit window as a condition on <c>request_time</c> and its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) Window(AuditRequest request)
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)>();
         if (request.Since is { } since)
         {
-            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} >= $since");
+            conditions.Add($"{SqlIdentifier.Quote(LogColumns.RequestTime)} >= $since");
             parameters.Add(("since", since.UtcDateTime));
         }
         if (request.Until is { } until)
         {
-            conditions.Add($"{alias}{SqlIdentifier.Quote(LogColumns.RequestTime)} < $until");
+            conditions.Add($"{SqlIdentifier.Quote(LogColumns.RequestTime)} < $until");
             parameters.Add(("until", until.UtcDateTime));
         }
         return (conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions), parameters.ToArray());
@@ -148,12 +138,11 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
 
     private static async Task<AuditPlan> PlanAsync(
         DuckDBConnection connection, AuditRequest request, IReadOnlyList<FeatureReference> features, IReadOnlyList<string> keys,
-        string entities, string folder, CancellationToken cancellationToken)
+        IReadOnlyList<string> logColumns, IReadOnlyDictionary<string, object?> logParameters, string folder, CancellationToken cancellationToken)
     {
         // The planner sees only the keys and the request time: the served columns are carried through unchecked, and
         // their names (view__feature) must not count as clashes with the output's.
-        var entityColumns = (await DuckDbCommands.DescribeAsync(connection, "read_parquet($entities)",
-                new Dictionary<string, object?> { ["entities"] = entities }, cancellationToken))
+        var entityColumns = (await DuckDbCommands.DescribeAsync(connection, LogFiles.RelationSql, logParameters, cancellationToken))
             .Where(c => keys.Contains(c.Name) || c.Name == LogColumns.RequestTime).ToArray();
         var trainingSet = new TrainingSetRequest
         {
@@ -166,7 +155,7 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             TimestampColumn = LogColumns.RequestTime,
         };
         var planned = await TrainingSetPlanner.PlanAsync(connection, trainingSet, entityColumns, folder, cancellationToken);
-        return AuditPlan.From(planned.Plan, request.Definitions);
+        return AuditPlan.From(planned.Plan, request.Definitions, logColumns);
     }
 
     private static async Task<AuditReport> SummarizeAsync(

@@ -51,26 +51,26 @@ internal sealed record LogParquetSchema(
     };
 
     /// <summary>
-    /// Timestamps are written as µs since the epoch (INT64) and typed by DuckDB afterwards: Parquet.Net 6.1 writes the
-    /// min/max statistics of microsecond timestamps in milliseconds, and readers that prune row groups by them (DuckDB
-    /// does) would then skip rows that match a filter.
+    /// Timestamps are written as µs since the epoch (INT64), then annotated as timestamps
+    /// (<see cref="ParquetTimestampAnnotation"/>): Parquet.Net 6.1 writes the min/max statistics of its own microsecond
+    /// timestamps in milliseconds, and readers that prune row groups by them (DuckDB does) would skip matching rows.
     /// </summary>
     private static DataField Timestamp(string name, bool nullable) => new DataField<long>(name, nullable);
 
-    /// <summary>The names of the columns holding timestamps as µs (scalars) or lists of them, for the conversion.</summary>
-    public static (IReadOnlyList<string> Scalars, IReadOnlyList<string> Lists) TimestampColumns(LogSchema schema)
+    /// <summary>The schema paths of the leaf columns holding timestamps as µs, scalars and list elements.</summary>
+    public static IReadOnlyCollection<string> TimestampPaths(LogSchema schema)
     {
-        var scalars = new List<string> { LogColumns.RequestTime };
-        var lists = new List<string>();
+        var paths = new HashSet<string>(StringComparer.Ordinal) { LogColumns.RequestTime };
         foreach (var feature in schema.Features)
         {
             if (feature.Type.Scalar == ScalarType.Timestamp)
             {
-                (feature.Type.IsList ? lists : scalars).Add(LogColumns.Value(feature.Reference));
+                var value = LogColumns.Value(feature.Reference);
+                paths.Add(feature.Type.IsList ? $"{value}/list/element" : value);
             }
-            scalars.Add(LogColumns.EventTimestamp(feature.Reference));
+            paths.Add(LogColumns.EventTimestamp(feature.Reference));
         }
-        return (scalars, lists);
+        return paths;
     }
 }
 

@@ -1,6 +1,5 @@
 using FeatureStore.Core.Definitions;
 using FeatureStore.Core.Logging;
-using FeatureStore.Core.Offline;
 using FeatureStore.Core.Online;
 using Parquet;
 using Parquet.Schema;
@@ -8,13 +7,12 @@ using Parquet.Schema;
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// Writes served-feature log rows to Parquet in two steps. The rows arrive as the answers' typed columns, so Parquet.Net
-/// first writes them column by column (array copies, no per-value call into a native engine) to an uncompressed raw
-/// file with timestamps as µs integers; DuckDB then reads that file and writes the log file proper, typing the
-/// timestamps (Parquet.Net 6.1 writes wrong statistics for microsecond timestamps, which would make filtering readers
-/// skip matching rows) and compressing. Types: <c>request_id</c> string, <c>request_time</c> and every event timestamp
-/// TIMESTAMP WITH TIME ZONE (µs), <c>registry_version</c> int32, join keys and values in their declared types (lists
-/// as Parquet lists), statuses as Feast's names. DuckDB, Parquet.Net and any other Parquet reader read the files.
+/// Writes served-feature log rows to Parquet in one pass. The rows arrive as the answers' typed columns, so Parquet.Net
+/// writes them column by column (array copies, no per-value call into a native engine), Snappy-compressed, with
+/// timestamps as µs integers that <see cref="ParquetTimestampAnnotation"/> types as TIMESTAMP(MICROS, UTC), so their
+/// statistics are exact. Types: <c>request_id</c> string, <c>request_time</c> and every event timestamp TIMESTAMP WITH
+/// TIME ZONE (µs), <c>registry_version</c> int32, join keys and values in their declared types (lists as Parquet
+/// lists), statuses as Feast's names. DuckDB, Parquet.Net and any other Parquet reader read the files.
 /// </summary>
 public sealed class ParquetLogFileWriter : ILogFileWriter
 {
@@ -23,67 +21,59 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
 
     public const string ServiceKey = "featurestore.feature_service";
 
-    private static readonly ParquetOptions RawOptions = new() { CompressionMethod = CompressionMethod.None };
-
-    /// <summary>One DuckDB thread and little memory: the conversion runs beside serving.</summary>
-    private static readonly OfflineStoreOptions ConversionOptions = new() { Threads = 1, MemoryLimit = "256MB" };
-
     public string Extension => ".parquet";
 
     public async Task WriteAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(requests);
-        var raw = path + ".raw";
-        try
-        {
-            await WriteRawAsync(raw, schema, requests, cancellationToken).ConfigureAwait(false);
-            await ConvertAsync(raw, path, schema, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(raw);
-        }
-    }
-
-    private static async Task ConvertAsync(string raw, string path, LogSchema schema, CancellationToken cancellationToken)
-    {
-        var (scalars, lists) = LogParquetSchema.TimestampColumns(schema);
-        var replaced = scalars.Select(c => $"make_timestamp({SqlIdentifier.Quote(c)})::TIMESTAMPTZ AS {SqlIdentifier.Quote(c)}")
-            .Concat(lists.Select(c => $"list_transform({SqlIdentifier.Quote(c)}, x -> make_timestamp(x)::TIMESTAMPTZ) AS {SqlIdentifier.Quote(c)}"));
-        var sql = $"COPY (SELECT * REPLACE ({string.Join(", ", replaced)}) FROM read_parquet($raw, hive_partitioning = false)) TO $out " +
-                  $"(FORMAT PARQUET, KV_METADATA {{{SqlIdentifier.Quote(FormatVersionKey)}: '1', {SqlIdentifier.Quote(ServiceKey)}: $service}})";
-        await using var connection = await DuckDbSession.OpenAsync(ConversionOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await DuckDbCommands.ExecuteAsync(connection, sql,
-            new Dictionary<string, object?> { ["raw"] = raw, ["out"] = path, ["service"] = schema.Service ?? "" }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteRawAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken)
-    {
         var rows = requests.Sum(r => r.RowCount);
         var layout = LogParquetSchema.For(schema);
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, RawOptions, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(layout.Schema, stream, Options(layout), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            using var group = writer.CreateRowGroup();
-            await group.WriteAsync(layout.RequestId, Repeat(requests, rows, r => r.RequestId)).ConfigureAwait(false);
-            await group.WriteAsync(layout.RequestTime, (ReadOnlyMemory<long>)Repeat(requests, rows, r => r.RequestTimeMicros), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(layout.RegistryVersion, (ReadOnlyMemory<int>)Repeat(requests, rows, r => r.RegistryVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (var k = 0; k < schema.Keys.Count; k++)
+            writer.CustomMetadata = new Dictionary<string, string>
             {
-                await WriteKeyAsync(group, layout.Keys[k], schema.Keys[k].Type, requests, k, rows, cancellationToken).ConfigureAwait(false);
-            }
-            for (var f = 0; f < schema.Features.Count; f++)
+                [FormatVersionKey] = "1",
+                [ServiceKey] = schema.Service ?? "",
+            };
+            using (var group = writer.CreateRowGroup())
             {
-                var columns = requests.Select(r => r.ColumnOf(f)).ToArray();
-                var fields = layout.Features[f];
-                await WriteValuesAsync(group, fields.Value, schema.Features[f].Type, columns, rows, cancellationToken).ConfigureAwait(false);
-                await group.WriteAsync(fields.Status, Statuses(columns, rows)).ConfigureAwait(false);
-                await group.WriteAsync(fields.EventTimestamp, (ReadOnlyMemory<long?>)EventTimestamps(columns, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync(layout.RequestId, Repeat(requests, rows, r => r.RequestId)).ConfigureAwait(false);
+                await group.WriteAsync(layout.RequestTime, (ReadOnlyMemory<long>)Repeat(requests, rows, r => r.RequestTimeMicros), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync(layout.RegistryVersion, (ReadOnlyMemory<int>)Repeat(requests, rows, r => r.RegistryVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
+                for (var k = 0; k < schema.Keys.Count; k++)
+                {
+                    await WriteKeyAsync(group, layout.Keys[k], schema.Keys[k].Type, requests, k, rows, cancellationToken).ConfigureAwait(false);
+                }
+                for (var f = 0; f < schema.Features.Count; f++)
+                {
+                    var columns = requests.Select(r => r.ColumnOf(f)).ToArray();
+                    var fields = layout.Features[f];
+                    await WriteValuesAsync(group, fields.Value, schema.Features[f].Type, columns, rows, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync(fields.Status, Statuses(columns, rows)).ConfigureAwait(false);
+                    await group.WriteAsync(fields.EventTimestamp, (ReadOnlyMemory<long?>)EventTimestamps(columns, rows), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                group.CompleteValidate();
             }
-            group.CompleteValidate();
+            ParquetTimestampAnnotation.Apply(writer, LogParquetSchema.TimestampPaths(schema));
         }
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Snappy, and dictionaries for the columns of few distinct values that every reader of a log filters or compares
+    /// on: the request id (one per request, repeated per entity) and the statuses (four names).
+    /// </summary>
+    private static ParquetOptions Options(LogParquetSchema layout)
+    {
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        options.ColumnEncodingHints[layout.RequestId.Path.ToString()] = EncodingHint.Dictionary;
+        foreach (var feature in layout.Features)
+        {
+            options.ColumnEncodingHints[feature.Status.Path.ToString()] = EncodingHint.Dictionary;
+        }
+        return options;
     }
 
     private static T[] Repeat<T>(IReadOnlyList<LoggedRequest> requests, int rows, Func<LoggedRequest, T> value)

@@ -34,17 +34,28 @@ internal static class TrainingSetSql
 
     public static string FilesParameter(int viewIndex) => $"files_{viewIndex}";
 
+    /// <summary>The query over the entity file <c>$entities</c>, rows in entity-file order.</summary>
+    public static string Build(TrainingSetPlan plan)
+    {
+        var entities = $"SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n" +
+                       $"        FROM read_parquet(${EntitiesParameter}, file_row_number = true)";
+        return Render(plan, entities, inEntityOrder: true);
+    }
+
     /// <summary>
-    /// The query; rows in entity-file order unless <paramref name="inEntityOrder"/> is false (a caller that joins the
-    /// result by key, as the audit does, saves the sort).
+    /// The same join with the entity rows taken from <paramref name="entitiesSql"/> (a query holding at least the plan's
+    /// entity columns), in no particular order: the audit feeds the log rows themselves in, so each row is recomputed
+    /// by exactly the training set's rule with its served columns carried alongside.
     /// </summary>
-    public static string Build(TrainingSetPlan plan, bool inEntityOrder = true)
+    public static string BuildOver(TrainingSetPlan plan, string entitiesSql) =>
+        Render(plan, $"SELECT *, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n        FROM ({entitiesSql})", inEntityOrder: false);
+
+    private static string Render(TrainingSetPlan plan, string entitiesSql, bool inEntityOrder)
     {
         var sql = new StringBuilder();
         sql.Append("WITH __fs_entities AS (\n");
         sql.Append($"  SELECT *, epoch_us({EntityTimeColumn}) AS {EntityMicrosColumn}\n");
-        sql.Append($"  FROM (SELECT *, file_row_number AS {EntityRowColumn}, {plan.EntityTimestampSql} AS {EntityTimeColumn}\n");
-        sql.Append($"        FROM read_parquet(${EntitiesParameter}, file_row_number = true))\n)");
+        sql.Append($"  FROM ({entitiesSql})\n)");
         for (var i = 0; i < plan.Views.Count; i++)
         {
             sql.Append(",\n");

@@ -34,6 +34,7 @@ internal static class LogTestData
                 [
                     F("conv", "float32"), F("trips", "int64"), F("label", "string"), F("vip", "bool"), F("level", "int32"),
                     F("score", "float64"), F("raw", "bytes"), F("seen", "timestamp"), F("tags", "list<string>"), F("emb", "list<float32>"),
+                    F("times", "list<timestamp>"),
                 ],
             },
             new FeatureViewDefinition { Name = "pair", Entities = ["driver", "customer"], Source = "pair_source", Features = [F("rides", "int32")] },
@@ -95,6 +96,9 @@ internal static class LogTestData
         {
             case { IsList: true, Scalar: ScalarType.String }:
                 column.SetList(row, row % 2 == 0 ? new[] { $"t{row}", "x" } : new string?[] { null, $"t{row}" });
+                break;
+            case { IsList: true, Scalar: ScalarType.Timestamp }:
+                column.SetList(row, new DateTimeOffset?[] { Event.AddTicks(row * 10), null });
                 break;
             case { IsList: true }:
                 column.SetList(row, row % 2 == 0 ? Array.Empty<float>() : new float?[] { row + 0.5f, null });

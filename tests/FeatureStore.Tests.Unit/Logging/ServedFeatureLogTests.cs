@@ -63,6 +63,7 @@ public sealed class ServedFeatureLogTests : IDisposable
             "stats__seen TIMESTAMP WITH TIME ZONE", "stats__seen__status VARCHAR", "stats__seen__event_timestamp TIMESTAMP WITH TIME ZONE",
             "stats__tags VARCHAR[]", "stats__tags__status VARCHAR", "stats__tags__event_timestamp TIMESTAMP WITH TIME ZONE",
             "stats__emb FLOAT[]", "stats__emb__status VARCHAR", "stats__emb__event_timestamp TIMESTAMP WITH TIME ZONE",
+            "stats__times TIMESTAMP WITH TIME ZONE[]", "stats__times__status VARCHAR", "stats__times__event_timestamp TIMESTAMP WITH TIME ZONE",
             "pair__rides INTEGER", "pair__rides__status VARCHAR", "pair__rides__event_timestamp TIMESTAMP WITH TIME ZONE",
         ], types);
 
@@ -81,8 +82,8 @@ public sealed class ServedFeatureLogTests : IDisposable
             "req-a | 2024-05-01T11:30:15.250000 | 7 | 13 | c3 | null | OUTSIDE_MAX_AGE | 10:30:15.249999 | null | null | null | null | null | null | null | null | null | null | OUTSIDE_MAX_AGE",
             "req-a | 2024-05-01T11:30:15.250000 | 7 | 14 | c4 | 4.25 | PRESENT | 10:30:15.250004 | 1000000000004 | label-4 | true | -4 | 1.3333333333333333 | 04FF | 10:30:15.249996 | [t4, x] | [] | -4 | PRESENT",
         ], rows);
-        Assert.Equal(["[NULL, t5]|[5.5, NULL]"], await QueryAsync(connection,
-            $"SELECT stats__tags::VARCHAR || '|' || stats__emb::VARCHAR FROM read_parquet('{file}', hive_partitioning = false) WHERE request_id = 'req-b' AND driver_id = 25"));
+        Assert.Equal(["[NULL, t5]|[5.5, NULL]|['2024-05-01 10:30:15.250005+00', NULL]"], await QueryAsync(connection,
+            $"SELECT stats__tags::VARCHAR || '|' || stats__emb::VARCHAR || '|' || stats__times::VARCHAR FROM read_parquet('{file}', hive_partitioning = false) WHERE request_id = 'req-b' AND driver_id = 25"));
 
         // Filters on timestamps prune by the file's statistics: they must hold the real instants.
         Assert.Equal(["11"], await QueryAsync(connection,
