@@ -143,7 +143,7 @@ public sealed class SkippedSourceRowsTests(RedisFixture redis) : IDisposable
 
         var (run, lineage) = await RunTrainingSetAsync();
 
-        Assert.DoesNotContain("skipped", run.Output);
+        Assert.DoesNotContain("source rows skipped", run.Output);
         Assert.Equal(Core.Offline.SkippedRows.None, lineage.SkippedSourceRows["driver_hourly_stats"]);
     }
 
