@@ -48,6 +48,20 @@ public static class TestParquet
         await copy.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Writes the rows of a DuckDB query (a test's own SQL, e.g. values the appender cannot express such as an
+    /// infinite timestamp), with an optional row-group size to spread rows over several row groups.
+    /// </summary>
+    public static async Task WriteQueryAsync(string path, string selectSql, int? rowGroupSize = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, "SET TimeZone = 'UTC'");
+        var options = rowGroupSize is { } size ? $"FORMAT PARQUET, ROW_GROUP_SIZE {size}" : "FORMAT PARQUET";
+        await ExecuteAsync(connection, $"COPY ({selectSql}) TO '{path.Replace("'", "''")}' ({options})");
+    }
+
     private static void AppendValue(IDuckDBAppenderRow row, object? value)
     {
         switch (value)

@@ -162,7 +162,8 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
 
     /// <summary>
     /// Per view, the source rows left out for a NULL event timestamp or join key. The join cannot report what it
-    /// filters, so this is a pass of its own, over the key and event columns only.
+    /// filters, so this is a pass of its own, over the key and event columns only, unless the files' statistics prove
+    /// there is nothing to count (<see cref="CleanSourceStatistics"/>).
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, SkippedRows>> CountSkippedAsync(
         DuckDBConnection connection, TrainingSetPlan plan, CancellationToken cancellationToken)
@@ -171,6 +172,11 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
         for (var i = 0; i < plan.Views.Count; i++)
         {
             var view = plan.Views[i];
+            if (await CleanSourceStatistics.ProveNoneSkippedAsync(connection, view.Files, view.KeySourceColumns, view.EventColumn, cancellationToken))
+            {
+                skipped[view.View.Name] = SkippedRows.None;
+                continue;
+            }
             try
             {
                 await using var command = connection.CreateCommand();

@@ -19,14 +19,19 @@ internal sealed record TrainingSetPlan(
     public IReadOnlyList<string> OutputColumns => [.. EntityColumns, .. Features.Select(f => f.OutputName)];
 }
 
-/// <summary>How one feature view joins: its files, keys (entity side and source side), timestamps.</summary>
+/// <summary>
+/// How one feature view joins: its files, keys (entity side and source side), timestamps. The source's key and event
+/// columns also come unquoted, as the files name them, to look them up in the files' statistics.
+/// </summary>
 internal sealed record ViewJoinPlan(
     FeatureViewDefinition View,
     SourceDefinition Source,
     IReadOnlyList<string> Files,
     IReadOnlyList<KeyJoinPlan> Keys,
     string EventTimestampSql,
-    string? CreatedTimestampSql);
+    string? CreatedTimestampSql,
+    IReadOnlyList<string> KeySourceColumns,
+    ColumnInfo EventColumn);
 
 /// <summary>One join key: the entity file's column, the source's column, and the declared type both are cast to.</summary>
 internal sealed record KeyJoinPlan(string JoinKey, string EntityColumnSql, string SourceColumnSql, string SqlType);

@@ -89,6 +89,7 @@ internal static class TrainingSetPlanner
                 ?? throw new UserInputException($"Column '{name}' ({role}) is missing from {Where()}. Its columns: {SourceColumnList()}.");
 
             var keys = new List<KeyJoinPlan>();
+            var keySourceColumns = new List<string>();
             foreach (var entity in definitions.EntitiesOf(view))
             {
                 var joinKey = entity.JoinKey;
@@ -107,6 +108,7 @@ internal static class TrainingSetPlanner
                     throw new UserInputException(
                         $"Column '{sourceColumn.Name}' of {Where()} is {sourceColumn.Type}, but join key '{joinKey}' of entity '{entity.Name}' is {entity.ValueType}.");
                 }
+                keySourceColumns.Add(sourceColumn.Name);
                 keys.Add(new KeyJoinPlan(joinKey, SqlIdentifier.Quote(entityColumn.Name), SqlIdentifier.Quote(sourceColumn.Name), DuckDbTypes.SqlType(entity.ValueType)));
             }
 
@@ -120,7 +122,7 @@ internal static class TrainingSetPlanner
                 createdSql = LatestRowSql.AsUtcNaiveTimestampSql(SqlIdentifier.Quote(createdColumn.Name), createdColumn.Type)
                     ?? throw new UserInputException($"Column '{createdColumn.Name}' (created_timestamp_field) of {Where()} is {createdColumn.Type}, not a timestamp.");
             }
-            views.Add(new ViewJoinPlan(view, source, files, keys, eventSql, createdSql));
+            views.Add(new ViewJoinPlan(view, source, files, keys, eventSql, createdSql, keySourceColumns, eventColumn));
             sourceColumnsByView.Add(columns);
         }
 

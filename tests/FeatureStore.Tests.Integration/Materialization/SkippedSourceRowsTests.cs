@@ -115,4 +115,48 @@ public sealed class SkippedSourceRowsTests(RedisFixture redis) : IDisposable
         // The rows without an event time are never the value as of T, however new they might be.
         Assert.Equal([30L, 20L], (await Offline.TrainingSetFiles.ReadAsync(output)).Rows.Select(r => r[2]));
     }
+
+    [Fact]
+    public async Task Training_set_counts_a_row_with_an_infinite_event_timestamp_in_a_source_without_NULLs()
+    {
+        await WriteRepositoryAsync();
+        var t = T.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await TestParquet.WriteQueryAsync(Path.Combine(_root, "data", "driver_stats.parquet"), $"""
+            SELECT * FROM (VALUES
+              (1::BIGINT, TIMESTAMP '{t}' - INTERVAL 5 HOUR, 10::BIGINT),
+              (2::BIGINT, 'infinity'::TIMESTAMP, 20::BIGINT)) t(driver_id, event_timestamp, trips)
+            """);
+        var (run, lineage) = await RunTrainingSetAsync();
+
+        Assert.Contains("driver_hourly_stats: 1 source row skipped (1 without an event timestamp)", run.Output);
+        Assert.Equal(new Core.Offline.SkippedRows(1, 0), lineage.SkippedSourceRows["driver_hourly_stats"]);
+    }
+
+    [Fact]
+    public async Task Training_set_of_a_clean_source_reports_no_skipped_rows()
+    {
+        await WriteRepositoryAsync();
+        await TestParquet.WriteAsync(Path.Combine(_root, "data", "driver_stats.parquet"),
+            new TestColumn("driver_id", "BIGINT", [1L, 2L]),
+            new TestColumn("event_timestamp", "TIMESTAMP", [T.AddHours(-5), T.AddHours(-4)]),
+            new TestColumn("trips", "BIGINT", [10L, 20L]));
+
+        var (run, lineage) = await RunTrainingSetAsync();
+
+        Assert.DoesNotContain("source rows skipped", run.Output);
+        Assert.Equal(Core.Offline.SkippedRows.None, lineage.SkippedSourceRows["driver_hourly_stats"]);
+    }
+
+    private async Task<(CliRunner.CliResult Run, Core.Offline.TrainingSetLineage Lineage)> RunTrainingSetAsync()
+    {
+        var entities = Path.Combine(_root, "entities.parquet");
+        await TestParquet.WriteAsync(entities,
+            new TestColumn("driver_id", "BIGINT", [1L, 2L]),
+            new TestColumn("event_timestamp", "TIMESTAMP", [T, T]));
+        var output = Path.Combine(_root, "out", "training.parquet");
+        var run = await CliRunner.RunAsync("training-set", "--repo", _root, "--entities", entities,
+            "--features", "driver_hourly_stats:trips", "--out", output);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return (run, await TrainingSetLineageReader.ReadAsync(output));
+    }
 }
