@@ -3,13 +3,15 @@ using FeatureStore.Core.Definitions;
 namespace FeatureStore.DuckDb;
 
 /// <summary>
-/// A training-set plan turned into the audit's recomputation: the entity rows are the log rows, carried through with
-/// their audited columns (request id and time, registry version, join keys, and the served
-/// value, status and event timestamp of each feature), feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
+/// A training-set plan turned into the audit's recomputation: the entity rows are the log rows, as their identity
+/// (<see cref="AuditSql.RowId"/>), join keys and request time; <see cref="LogColumns"/> are the audited columns that join
+/// back to them (request id and time, registry version, join keys, and the served value, status and event timestamp of
+/// each feature); feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
 /// winning source row's event timestamp (<c>__audit_e{i}</c>) and created timestamp (<c>__audit_c{i}</c>) through the
 /// very same join, TTL bound included.
 /// </summary>
-internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeature> Features, IReadOnlyList<AuditView> Views, IReadOnlyList<string> Keys)
+internal sealed record AuditPlan(
+    TrainingSetPlan Plan, IReadOnlyList<AuditFeature> Features, IReadOnlyList<AuditView> Views, IReadOnlyList<string> Keys, IReadOnlyList<string> LogColumns)
 {
     public static AuditPlan From(TrainingSetPlan plan, DefinitionSet definitions, IReadOnlyList<string> logColumns)
     {
@@ -36,8 +38,8 @@ internal sealed record AuditPlan(TrainingSetPlan Plan, IReadOnlyList<AuditFeatur
             views.Add(new AuditView(i, view.View.Name, view.CreatedTimestampSql is not null, features.First(f => f.ViewIndex == i).Index));
         }
         return new AuditPlan(
-            plan with { EntityColumns = logColumns, Features = output },
-            features, views, keys);
+            plan with { EntityColumns = [AuditSql.RowId, .. keys, Core.Logging.LogColumns.RequestTime], Features = output },
+            features, views, keys, logColumns);
     }
 }
 

@@ -21,6 +21,16 @@ namespace FeatureStore.DuckDb;
 /// </summary>
 internal static class AuditSql
 {
+    /// <summary>
+    /// A log row's identity, by which its recomputation joins back to it: the file's index in <c>$logs</c> times
+    /// <see cref="RowsPerFile"/> plus the row's number in the file, one BIGINT, which DuckDB hashes far faster than a
+    /// file name.
+    /// </summary>
+    public const string RowId = "__audit_row";
+
+    /// <summary>2^40: more rows than any log file holds, and 2^23 files fit below 2^63.</summary>
+    private const long RowsPerFile = 1L << 40;
+
     public static string OfflineValue(int feature) => $"__audit_v{feature}";
 
     public static string OfflineEvent(int view) => $"__audit_e{view}";
@@ -45,15 +55,21 @@ internal static class AuditSql
     /// <summary>
     /// Every log row in the window next to its recomputation, with its cause per feature, the event-time difference
     /// per feature (the lag where the cause is stale_online) and the served age per view: a relation for
-    /// <see cref="Summary"/> and <see cref="MismatchCopy"/> that DuckDB streams (nothing is stored). The log rows are
-    /// the training-set join's entity rows (<see cref="TrainingSetSql.BuildOver"/>), their served columns carried
-    /// through it, so each row is recomputed by the training set's very rule without a join back. Times become µs
+    /// <see cref="Summary"/> and <see cref="MismatchCopy"/>. The log rows are the training-set join's entity rows
+    /// (<see cref="TrainingSetSql.BuildOver"/>), so each row is recomputed by the training set's very rule; only their
+    /// identity (<see cref="RowId"/>), keys and request time go through it, because the ASOF joins sort every column
+    /// they carry, and the served columns join back by that identity (one integer hash join). Times become µs
     /// once, in an inner projection, so the comparisons of the causes are integer comparisons.
     /// </summary>
     public static string Classified(AuditPlan plan, string windowSql)
     {
-        var logRows = $"SELECT {string.Join(", ", plan.Plan.EntityColumns.Select(Q))} FROM {LogFiles.RelationSql} WHERE {windowSql}";
-        var offline = TrainingSetSql.BuildOver(plan.Plan, logRows);
+        var rowId = $"CAST(file_index AS BIGINT) * {RowsPerFile} + file_row_number AS {RowId}";
+        var probes = $"SELECT {rowId}, {string.Join(", ", plan.Keys.Append(LogColumns.RequestTime).Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
+        var offline = TrainingSetSql.BuildOver(plan.Plan, probes);
+        var logRows = $"SELECT {rowId}, {string.Join(", ", plan.LogColumns.Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
+        var outputs = plan.Plan.Features.Select(f => $"r.{Q(f.OutputName)}");
+        var joined = $"SELECT {string.Join(", ", plan.LogColumns.Select(c => $"l.{Q(c)}").Concat(outputs))}\n" +
+                     $"FROM ({logRows}) l\nJOIN (\n{offline}\n) r ON l.{RowId} = r.{RowId}";
 
         var times = new List<string> { "o.*", $"epoch_us(o.{Q(LogColumns.RequestTime)}) AS __t" };
         foreach (var view in plan.Views)
@@ -79,7 +95,7 @@ internal static class AuditSql
                         $"THEN b.__t - b.{ServedEventMicros(first.Index)} END AS {Age(view.Index)}");
         }
         return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n" +
-               $"SELECT {string.Join(",\n       ", times)}\nFROM (\n{offline}\n) o\n) b";
+               $"SELECT {string.Join(",\n       ", times)}\nFROM (\n{joined}\n) o\n) b";
     }
 
     private static string OfflineEventMicros(int view) => $"__oe_{view}";
