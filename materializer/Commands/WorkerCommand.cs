@@ -49,8 +49,10 @@ internal sealed class WorkerCommand : ICliVerb
         var config = RepositoryLoader.LoadConfig(repository, new ConfigOverrides(RedisConnectionString: redis));
         var registry = FileRegistry.ForConfig(config, context.LoggerFactory);
         await using var store = await StoreComposition.OpenOnlineAsync(config, context, stoppingToken);
+        // Scheduled runs pass the same checks as materialize: a failing error check writes nothing of that view.
         var engine = new MaterializationEngine(
-            store, StoreComposition.Offline(context), registry, context.LoggerFactory.CreateLogger<MaterializationEngine>());
+            store, StoreComposition.Offline(context), registry, context.LoggerFactory.CreateLogger<MaterializationEngine>(),
+            quality: StoreComposition.Quality(config, context));
         var output = TextWriter.Synchronized(context.Output);
         var error = TextWriter.Synchronized(context.Error);
         var worker = new MaterializationWorker(

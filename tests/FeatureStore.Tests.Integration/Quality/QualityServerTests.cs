@@ -188,6 +188,28 @@ public sealed class QualityServerTests(RedisFixture redis) : IDisposable
         Assert.Empty(await Registry.GetMaterializationStateAsync());
     }
 
+    [Fact]
+    public async Task The_worker_passes_the_same_gate_and_writes_nothing_when_an_error_check_fails()
+    {
+        await WriteRepositoryAsync(schedule: "0 0 1 1 *");
+        await WriteDataAsync(conv: [0.1f, 0.2f, -3f, 0.4f], trips: [10L, 20L, 30L, 40L], city4: "lima");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+
+        var worker = FeatureStore.Materializer.Cli.CliApplication.RunAsync(
+            ["worker", "--repo", _root, "--redis", redis.ConnectionString, "--poll-seconds", "1"], output, error, stop.Token);
+        var run = await WaitForRunAsync();
+        await stop.CancelAsync();
+        var exitCode = await worker.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, error.ToString());
+        Assert.Equal(RunOutcome.Blocked, run.Outcome);
+        Assert.Contains(run.Checks, c => c is { Feature: "conv_rate", Check: "min", Passed: false, Observed: "min -3 < 0" });
+        Assert.Equal("", await MaterializationHarness.SnapshotAsync(redis.Connection, _project));
+        Assert.Empty(await Registry.GetMaterializationStateAsync());
+    }
+
     private async Task<ProfileRun> WaitForRunAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
