@@ -24,7 +24,7 @@ internal static class FeastJsonRequestReader
         catch (JsonException ex)
         {
             throw new UserInputException(
-                $"The request body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {FirstSentence(ex.Message)}");
+                $"The request body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {JsonWording.FirstSentence(ex.Message)}");
         }
         using (document)
         {
@@ -36,7 +36,7 @@ internal static class FeastJsonRequestReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"The request body must be a JSON object, not {Kind(root)}.");
+            throw new UserInputException($"The request body must be a JSON object, not {JsonWording.Kind(root)}.");
         }
         var features = new List<string>();
         string? service = null;
@@ -54,7 +54,7 @@ internal static class FeastJsonRequestReader
                     {
                         JsonValueKind.String => property.Value.GetString(),
                         JsonValueKind.Null => null,
-                        _ => throw new UserInputException($"'feature_service' must be a string, not {Kind(property.Value)}."),
+                        _ => throw new UserInputException($"'feature_service' must be a string, not {JsonWording.Kind(property.Value)}."),
                     };
                     break;
                 case "entities":
@@ -65,7 +65,7 @@ internal static class FeastJsonRequestReader
                     {
                         JsonValueKind.True => true,
                         JsonValueKind.False or JsonValueKind.Null => false,
-                        _ => throw new UserInputException($"'full_feature_names' must be true or false, not {Kind(property.Value)}."),
+                        _ => throw new UserInputException($"'full_feature_names' must be true or false, not {JsonWording.Kind(property.Value)}."),
                     };
                     break;
             }
@@ -81,7 +81,7 @@ internal static class FeastJsonRequestReader
         }
         if (element.ValueKind != JsonValueKind.Array)
         {
-            throw new UserInputException($"'features' must be an array of \"view:feature\" strings, not {Kind(element)}.");
+            throw new UserInputException($"'features' must be an array of \"view:feature\" strings, not {JsonWording.Kind(element)}.");
         }
         var features = new List<string>(element.GetArrayLength());
         var index = 0;
@@ -89,7 +89,7 @@ internal static class FeastJsonRequestReader
         {
             if (item.ValueKind != JsonValueKind.String)
             {
-                throw new UserInputException($"'features[{index}]' must be a \"view:feature\" string, not {Kind(item)}.");
+                throw new UserInputException($"'features[{index}]' must be a \"view:feature\" string, not {JsonWording.Kind(item)}.");
             }
             features.Add(item.GetString()!);
             index++;
@@ -105,14 +105,14 @@ internal static class FeastJsonRequestReader
         }
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"'entities' must be an object mapping each join key to an array of values, not {Kind(element)}.");
+            throw new UserInputException($"'entities' must be an object mapping each join key to an array of values, not {JsonWording.Kind(element)}.");
         }
         var columns = new List<EntityColumn>();
         foreach (var column in element.EnumerateObject())
         {
             if (column.Value.ValueKind != JsonValueKind.Array)
             {
-                throw new UserInputException($"'entities.{column.Name}' must be an array with one value per entity row, not {Kind(column.Value)}.");
+                throw new UserInputException($"'entities.{column.Name}' must be an array with one value per entity row, not {JsonWording.Kind(column.Value)}.");
             }
             var values = new object?[column.Value.GetArrayLength()];
             var row = 0;
@@ -127,29 +127,12 @@ internal static class FeastJsonRequestReader
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
                     JsonValueKind.Null => null,
-                    _ => throw new UserInputException($"'entities.{column.Name}[{row}]' must be a single key value, not {Kind(item)}."),
+                    _ => throw new UserInputException($"'entities.{column.Name}[{row}]' must be a single key value, not {JsonWording.Kind(item)}."),
                 };
                 row++;
             }
             columns.Add(new EntityColumn(column.Name, values));
         }
         return columns;
-    }
-
-    private static string Kind(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
     }
 }

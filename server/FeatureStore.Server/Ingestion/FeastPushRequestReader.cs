@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FeatureStore.Core.Errors;
+using FeatureStore.Server.HttpApi;
 using FeatureStore.Server.Serving;
 
 namespace FeatureStore.Server.Ingestion;
@@ -24,7 +25,7 @@ internal static class FeastPushRequestReader
         catch (JsonException ex)
         {
             throw new UserInputException(
-                $"The request body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {FirstSentence(ex.Message)}");
+                $"The request body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): {JsonWording.FirstSentence(ex.Message)}");
         }
         using (document)
         {
@@ -36,7 +37,7 @@ internal static class FeastPushRequestReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"The request body must be a JSON object, not {Kind(root)}.");
+            throw new UserInputException($"The request body must be a JSON object, not {JsonWording.Kind(root)}.");
         }
         var nameField = kind == PushTargetKind.PushSource ? "push_source_name" : "feature_view_name";
         string? name = null;
@@ -49,7 +50,7 @@ internal static class FeastPushRequestReader
                 case var field when field == nameField:
                     name = property.Value.ValueKind == JsonValueKind.String
                         ? property.Value.GetString()
-                        : throw new UserInputException($"'{nameField}' must be a string, not {Kind(property.Value)}.");
+                        : throw new UserInputException($"'{nameField}' must be a string, not {JsonWording.Kind(property.Value)}.");
                     break;
                 case "df":
                     columns = ReadFrame(property.Value);
@@ -80,21 +81,21 @@ internal static class FeastPushRequestReader
             "online_and_offline" => PushTo.OnlineAndOffline,
             var other => throw new UserInputException($"'to' must be \"online\", \"offline\" or \"online_and_offline\", not \"{other}\"."),
         },
-        _ => throw new UserInputException($"'to' must be \"online\", \"offline\" or \"online_and_offline\", not {Kind(element)}."),
+        _ => throw new UserInputException($"'to' must be \"online\", \"offline\" or \"online_and_offline\", not {JsonWording.Kind(element)}."),
     };
 
     private static List<PushColumn> ReadFrame(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"'df' must be an object mapping each column name to an array of values, not {Kind(element)}.");
+            throw new UserInputException($"'df' must be an object mapping each column name to an array of values, not {JsonWording.Kind(element)}.");
         }
         var columns = new List<PushColumn>();
         foreach (var column in element.EnumerateObject())
         {
             if (column.Value.ValueKind != JsonValueKind.Array)
             {
-                throw new UserInputException($"'df.{column.Name}' must be an array with one value per row, not {Kind(column.Value)}.");
+                throw new UserInputException($"'df.{column.Name}' must be an array with one value per row, not {JsonWording.Kind(column.Value)}.");
             }
             var values = new object?[column.Value.GetArrayLength()];
             var row = 0;
@@ -104,7 +105,7 @@ internal static class FeastPushRequestReader
                     ? ReadList(item, column.Name, row)
                     : Scalar(item) ?? (item.ValueKind == JsonValueKind.Null
                         ? null
-                        : throw new UserInputException($"'df.{column.Name}[{row}]' must be a value or a list of values, not {Kind(item)}."));
+                        : throw new UserInputException($"'df.{column.Name}[{row}]' must be a value or a list of values, not {JsonWording.Kind(item)}."));
                 row++;
             }
             columns.Add(new PushColumn(column.Name, values));
@@ -120,7 +121,7 @@ internal static class FeastPushRequestReader
         {
             elements[i] = Scalar(item) ?? (item.ValueKind == JsonValueKind.Null
                 ? null
-                : throw new UserInputException($"'df.{column}[{row}][{i}]' must be a single value, not {Kind(item)}."));
+                : throw new UserInputException($"'df.{column}[{row}][{i}]' must be a single value, not {JsonWording.Kind(item)}."));
             i++;
         }
         return elements;
@@ -135,21 +136,4 @@ internal static class FeastPushRequestReader
         JsonValueKind.False => false,
         _ => null,
     };
-
-    private static string Kind(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
-    }
 }
