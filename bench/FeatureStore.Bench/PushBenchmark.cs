@@ -60,9 +60,9 @@ internal sealed class PushBenchmark : IBenchmark
 
             var httpPort = BenchRedis.FreePort();
             var grpcPort = BenchRedis.FreePort();
-            server = StartServer(work.FullName, redis, httpPort, grpcPort);
+            server = BenchServerProcess.Start(work.FullName, ["--redis", redis], httpPort, grpcPort);
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-            await WaitForServerAsync(http, server);
+            await BenchServerProcess.WaitUntilReadyAsync(http, server);
             using var client = new FeatureStoreClient($"http://127.0.0.1:{grpcPort}");
             var raw = await RawWriter.CreateAsync(connection, definitions);
             var rows = new RowSource(entities);
@@ -339,53 +339,4 @@ internal sealed class PushBenchmark : IBenchmark
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    /// <summary>The server as a process of its own, as in production (same as the serving benchmark's).</summary>
-    private static Process StartServer(string repository, string redis, int httpPort, int grpcPort)
-    {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "FeatureStore.Server.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_DOTNET") ?? "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-                 {
-                     serverDll, "--repo", repository, "--redis", redis,
-                     "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
-                     "--ui-port", "0",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["FEATURESTORE_LOG_LEVEL"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitForServerAsync(HttpClient http, Process server)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && !server.HasExited)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException("The server did not become ready within 60 s.");
-    }
 }

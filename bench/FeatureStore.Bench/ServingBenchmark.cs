@@ -125,12 +125,12 @@ internal sealed class ServingBenchmark : IBenchmark
             var httpPort = BenchRedis.FreePort();
             var grpcPort = BenchRedis.FreePort();
             var starting = Stopwatch.StartNew();
-            server = StartServer(work.FullName, backend == BenchStore.Redis ? ["--redis", benchStore.ConnectionString] : [], httpPort, grpcPort);
+            server = BenchServerProcess.Start(work.FullName, backend == BenchStore.Redis ? ["--redis", benchStore.ConnectionString] : [], httpPort, grpcPort);
             using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"),
             };
-            await WaitForServerAsync(http, server);
+            await BenchServerProcess.WaitUntilReadyAsync(http, server);
             Console.WriteLine($"server healthy {starting.Elapsed.TotalSeconds:0.00} s after start{(backend == BenchStore.Embedded ? " (it hosts the store, recovered from its folder)" : "")}");
             while (!connection.IsConnected)
             {
@@ -651,70 +651,6 @@ internal sealed class ServingBenchmark : IBenchmark
             var emptyToRaw = Median(rounds.Select(round => Get(round, shape, "sequential", "empty gRPC").P50 / Get(round, shape, "sequential", "raw Redis").P50));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {shape,-7} p99 {p99:0.000} ms {(p99 <= limit ? "ok" : "MISSED")}; p50 = {toRaw:0.00} x raw {(toRaw <= 2 ? "ok" : "MISSED")} (an empty gRPC call: {emptyToRaw:0.00} x raw; medians of the rounds)"));
-        }
-    }
-
-    /// <summary>
-    /// Starts the real server build (FeatureStore.Server.dll and its own runtimeconfig, copied beside this benchmark
-    /// by the project reference), so it runs with the settings it ships with, not this process's.
-    /// </summary>
-    private static Process StartServer(string repository, string[] storeArguments, int httpPort, int grpcPort)
-    {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "FeatureStore.Server.dll");
-        if (!File.Exists(serverDll))
-        {
-            throw new InvalidOperationException($"{serverDll} is missing; build bench/FeatureStore.Bench (it references the server).");
-        }
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("FEATURESTORE_BENCH_DOTNET") ?? "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        string[] args =
-        [
-            serverDll, "--repo", repository, .. storeArguments,
-            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--ui-port", "0",
-        ];
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["FEATURESTORE_LOG_LEVEL"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[server] {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitForServerAsync(HttpClient http, Process server)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"The server process exited with code {server.ExitCode}.");
-            }
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"SERVING\"", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException("The server did not become healthy within 60 s.");
-            }
-            await Task.Delay(200);
         }
     }
 }
