@@ -4,8 +4,9 @@ namespace FeatureStore.DuckDb;
 
 /// <summary>
 /// A training-set plan turned into the audit's recomputation: the entity rows are the log rows, as their identity
-/// (<see cref="AuditSql.RowId"/>), join keys and request time; <see cref="LogColumns"/> are the audited columns that join
-/// back to them (request id and time, registry version, join keys, and the served value, status and event timestamp of
+/// (<see cref="AuditSql.RowId"/>), join keys, request time (also as µs), registry version and, per view, the served
+/// fingerprint and age (<see cref="AuditSql.ProbeColumns"/>); <see cref="LogColumns"/> are the audited columns that join
+/// back to the rows whose fingerprint differs (request id and time, registry version, join keys, and the served value, status and event timestamp of
 /// each feature); feature <c>j</c> comes out as <c>__audit_v{j}</c>, and per view <c>i</c> two more "features" carry the
 /// winning source row's event timestamp (<c>__audit_e{i}</c>) and created timestamp (<c>__audit_c{i}</c>) through the
 /// very same join, TTL bound included.
@@ -38,7 +39,7 @@ internal sealed record AuditPlan(
             views.Add(new AuditView(i, view.View.Name, view.CreatedTimestampSql is not null, features.First(f => f.ViewIndex == i).Index));
         }
         return new AuditPlan(
-            plan with { EntityColumns = [AuditSql.RowId, .. keys, Core.Logging.LogColumns.RequestTime], Features = output },
+            plan with { EntityColumns = AuditSql.ProbeColumns(keys, views.Count), Features = output },
             features, views, keys, logColumns);
     }
 }

@@ -7,6 +7,13 @@ namespace FeatureStore.DuckDb;
 /// <summary>
 /// The audit's SQL. Every name in it is a checked definition name or one of ours, quoted; times are compared as µs
 /// since the epoch (<c>epoch_us</c>), so zoned log timestamps and the naive UTC ones of the join compare exactly.
+/// <para>Two steps. <see cref="Summary"/> recomputes every log row of the window and compares each view by
+/// fingerprint: a 64-bit hash of the served state of its features (status class and value) against the same hash of
+/// the recomputed state, so the ASOF joins carry one integer per view instead of every served column. Rows whose
+/// fingerprints all agree match on every feature (two different states hash alike with odds of about 2^-64 per row).
+/// Only the other rows are classified value by value (<see cref="Unmatched"/>), joined back to their log columns by
+/// identity; a fingerprint that differs while the values agree (a NaN of another payload, say) comes out there as a
+/// match.</para>
 /// Per feature <c>j</c> the comparison gives a cause code (<c>__cause_j</c>: 0 match, else a
 /// <see cref="MismatchCause"/>, NULL where the row did not log the feature), first match wins:
 /// <code>
@@ -28,8 +35,16 @@ internal static class AuditSql
     /// </summary>
     public const string RowId = "__audit_row";
 
+    /// <summary>The table of the rows classified value by value, made by <see cref="Unmatched"/>.</summary>
+    public const string UnmatchedTable = "__audit_unmatched";
+
+    private const string RequestMicros = "__audit_t";
+
     /// <summary>2^40: more rows than any log file holds, and 2^23 files fit below 2^63.</summary>
     private const long RowsPerFile = 1L << 40;
+
+    /// <summary>The served state's class per feature, shared by both sides of a fingerprint.</summary>
+    private const int Present = 0, NullValue = 1, Absent = 2, NotLogged = 3;
 
     public static string OfflineValue(int feature) => $"__audit_v{feature}";
 
@@ -37,13 +52,25 @@ internal static class AuditSql
 
     public static string OfflineCreated(int view) => $"__audit_c{view}";
 
+    private static string ServedFingerprint(int view) => $"__audit_fp{view}";
+
+    private static string ServedAge(int view) => $"__audit_age{view}";
+
     private static string Cause(int feature) => $"__cause_{feature}";
 
     private static string Lag(int feature) => $"__lag_{feature}";
 
-    private static string Age(int view) => $"__age_{view}";
-
     private static string Q(string name) => SqlIdentifier.Quote(name);
+
+    /// <summary>
+    /// What each log row carries through the recomputation (the plan's entity columns): identity, join keys, request
+    /// time (as logged and as µs), registry version, and per view the served fingerprint and age.
+    /// </summary>
+    public static IReadOnlyList<string> ProbeColumns(IReadOnlyList<string> keys, int views) =>
+    [
+        RowId, .. keys, LogColumns.RequestTime, RequestMicros, LogColumns.RegistryVersion,
+        .. Enumerable.Range(0, views).SelectMany(v => new[] { ServedFingerprint(v), ServedAge(v) }),
+    ];
 
     /// <summary>The log columns of the audited features, in log order.</summary>
     public static IReadOnlyList<string> LogColumnsOf(IReadOnlyList<string> keys, IEnumerable<Core.Definitions.FeatureReference> features) =>
@@ -53,25 +80,42 @@ internal static class AuditSql
     ];
 
     /// <summary>
-    /// Every log row in the window next to its recomputation, with its cause per feature, the event-time difference
-    /// per feature (the lag where the cause is stale_online) and the served age per view: a relation for
-    /// <see cref="Summary"/> and <see cref="MismatchCopy"/>. The log rows are the training-set join's entity rows
-    /// (<see cref="TrainingSetSql.BuildOver"/>), so each row is recomputed by the training set's very rule; only their
-    /// identity (<see cref="RowId"/>), keys and request time go through it, because the ASOF joins sort every column
-    /// they carry, and the served columns join back by that identity (one integer hash join). Times become µs
-    /// once, in an inner projection, so the comparisons of the causes are integer comparisons.
+    /// One row over every log row of the window: total rows, first and last request µs, the registry versions
+    /// (comma-separated), the rows whose every view's fingerprint agrees, and per view served rows and age p50, p95,
+    /// max.
     /// </summary>
-    public static string Classified(AuditPlan plan, string windowSql)
+    public static string Summary(AuditPlan plan, string windowSql)
     {
-        var rowId = $"CAST(file_index AS BIGINT) * {RowsPerFile} + file_row_number AS {RowId}";
-        var probes = $"SELECT {rowId}, {string.Join(", ", plan.Keys.Append(LogColumns.RequestTime).Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
-        var offline = TrainingSetSql.BuildOver(plan.Plan, probes);
-        var logRows = $"SELECT {rowId}, {string.Join(", ", plan.LogColumns.Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
-        var outputs = plan.Plan.Features.Select(f => $"r.{Q(f.OutputName)}");
-        var joined = $"SELECT {string.Join(", ", plan.LogColumns.Select(c => $"l.{Q(c)}").Concat(outputs))}\n" +
-                     $"FROM ({logRows}) l\nJOIN (\n{offline}\n) r ON l.{RowId} = r.{RowId}";
+        var columns = new List<string>
+        {
+            "count(*)", $"min({RequestMicros})", $"max({RequestMicros})",
+            $"string_agg(DISTINCT CAST({Q(LogColumns.RegistryVersion)} AS VARCHAR), ',')",
+            $"count(*) FILTER (WHERE {AllViewsAgreeSql(plan)})",
+        };
+        foreach (var view in plan.Views)
+        {
+            columns.Add($"count({ServedAge(view.Index)})");
+            columns.AddRange(Quantiles(ServedAge(view.Index), ""));
+        }
+        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n{Recomputed(plan, windowSql)}\n)";
+    }
 
-        var times = new List<string> { "o.*", $"epoch_us(o.{Q(LogColumns.RequestTime)}) AS __t" };
+    /// <summary>
+    /// Creates <see cref="UnmatchedTable"/>: each log row of the window whose fingerprints do not all agree, with its
+    /// audited log columns, its recomputation, its cause per feature, the event-time difference per feature (the lag
+    /// where the cause is stale_online) and the request µs. Times become µs once, in an inner projection, so the
+    /// comparisons of the causes are integer comparisons.
+    /// </summary>
+    public static string Unmatched(AuditPlan plan, string windowSql)
+    {
+        var logRows = $"SELECT {RowIdSql}, {string.Join(", ", plan.LogColumns.Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
+        var unmatched = $"SELECT * FROM (\n{Recomputed(plan, windowSql)}\n) WHERE NOT ({AllViewsAgreeSql(plan)})";
+        var outputs = plan.Plan.Features.Select(f => $"r.{Q(f.OutputName)}");
+        // The few unmatched rows are the build side; the log streams past them.
+        var joined = $"SELECT {string.Join(", ", plan.LogColumns.Select(c => $"l.{Q(c)}").Concat(outputs))}, r.{RequestMicros} AS __t\n" +
+                     $"FROM ({logRows}) l\nJOIN (\n{unmatched}\n) r ON l.{RowId} = r.{RowId}";
+
+        var times = new List<string> { "o.*" };
         foreach (var view in plan.Views)
         {
             times.Add($"epoch_us(o.{OfflineEvent(view.Index)}) AS {OfflineEventMicros(view.Index)}");
@@ -88,15 +132,83 @@ internal static class AuditSql
             columns.Add($"{CauseSql(plan, feature)} AS {Cause(feature.Index)}");
             columns.Add($"b.{OfflineEventMicros(feature.ViewIndex)} - b.{ServedEventMicros(feature.Index)} AS {Lag(feature.Index)}");
         }
-        foreach (var view in plan.Views)
-        {
-            var first = plan.Features[view.FirstFeature];
-            columns.Add($"CASE WHEN b.{Q(LogColumns.Status(first.Reference))} IN ('PRESENT', 'NULL_VALUE') " +
-                        $"THEN b.__t - b.{ServedEventMicros(first.Index)} END AS {Age(view.Index)}");
-        }
-        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n" +
+        return $"CREATE TEMP TABLE {UnmatchedTable} AS\nSELECT {string.Join(",\n       ", columns)}\nFROM (\n" +
                $"SELECT {string.Join(",\n       ", times)}\nFROM (\n{joined}\n) o\n) b";
     }
+
+    /// <summary>
+    /// One row over <see cref="UnmatchedTable"/>: per feature the rows that logged it, the matches, the count of each
+    /// cause (in <see cref="AuditNames.Causes"/> order) and the stale lag's p50, p95, max.
+    /// </summary>
+    public static string UnmatchedSummary(AuditPlan plan)
+    {
+        var columns = new List<string>();
+        foreach (var feature in plan.Features)
+        {
+            var cause = Cause(feature.Index);
+            columns.Add($"count({cause})");
+            columns.Add($"count(*) FILTER (WHERE {cause} = 0)");
+            columns.AddRange(AuditNames.Causes.Select(c => $"count(*) FILTER (WHERE {cause} = {(int)c})"));
+            columns.AddRange(Quantiles(Lag(feature.Index), $" FILTER (WHERE {cause} = {(int)MismatchCause.StaleOnline})"));
+        }
+        return $"SELECT {string.Join(",\n       ", columns)}\nFROM {UnmatchedTable}";
+    }
+
+    private static string RowIdSql => $"CAST(file_index AS BIGINT) * {RowsPerFile} + file_row_number AS {RowId}";
+
+    /// <summary>
+    /// Every log row of the window next to its recomputation by the training set's very rule: the log rows are the
+    /// join's entity rows (<see cref="TrainingSetSql.BuildOver"/>), carrying only <see cref="ProbeColumns"/>, because
+    /// the ASOF joins sort every column they carry.
+    /// </summary>
+    private static string Recomputed(AuditPlan plan, string windowSql)
+    {
+        var probes = new List<string> { RowIdSql };
+        probes.AddRange(plan.Keys.Select(Q));
+        probes.Add(Q(LogColumns.RequestTime));
+        probes.Add($"epoch_us({Q(LogColumns.RequestTime)}) AS {RequestMicros}");
+        probes.Add(Q(LogColumns.RegistryVersion));
+        foreach (var view in plan.Views)
+        {
+            var state = FeaturesOf(plan, view).SelectMany(f => ServedStateSql(plan, f));
+            probes.Add($"hash({string.Join(", ", state)}) AS {ServedFingerprint(view.Index)}");
+            var first = plan.Features[view.FirstFeature].Reference;
+            probes.Add($"CASE WHEN {Q(LogColumns.Status(first))} IN ('PRESENT', 'NULL_VALUE') " +
+                       $"THEN epoch_us({Q(LogColumns.RequestTime)}) - epoch_us({Q(LogColumns.EventTimestamp(first))}) END AS {ServedAge(view.Index)}");
+        }
+        var probeSql = $"SELECT {string.Join(", ", probes)} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
+        return TrainingSetSql.BuildOver(plan.Plan, probeSql);
+    }
+
+    private static IEnumerable<AuditFeature> FeaturesOf(AuditPlan plan, AuditView view) => plan.Features.Where(f => f.ViewIndex == view.Index);
+
+    /// <summary>Whether every view's served fingerprint equals that of its recomputation.</summary>
+    private static string AllViewsAgreeSql(AuditPlan plan) =>
+        string.Join(" AND ", plan.Views.Select(view =>
+            $"{ServedFingerprint(view.Index)} = hash({string.Join(", ", FeaturesOf(plan, view).SelectMany(f => OfflineStateSql(f)))})"));
+
+    /// <summary>
+    /// A served feature's state for the fingerprint: its class, and its value (as the recomputation's type) when
+    /// PRESENT. A status the audit does not know, or none (the row did not log the feature), never agrees.
+    /// </summary>
+    private static string[] ServedStateSql(AuditPlan plan, AuditFeature feature)
+    {
+        var status = Q(LogColumns.Status(feature.Reference));
+        var type = plan.Plan.Features[feature.Index].SqlType;
+        return
+        [
+            $"CASE {status} WHEN 'PRESENT' THEN {Present} WHEN 'NULL_VALUE' THEN {NullValue} WHEN 'NOT_FOUND' THEN {Absent} " +
+            $"WHEN 'OUTSIDE_MAX_AGE' THEN {Absent} ELSE {NotLogged} END",
+            $"CASE WHEN {status} = 'PRESENT' THEN TRY_CAST({Q(LogColumns.Value(feature.Reference))} AS {type}) END",
+        ];
+    }
+
+    /// <summary>The recomputed state, as <see cref="ServedStateSql"/> would log it had it been served.</summary>
+    private static string[] OfflineStateSql(AuditFeature feature) =>
+    [
+        $"CASE WHEN {OfflineEvent(feature.ViewIndex)} IS NULL THEN {Absent} WHEN {OfflineValue(feature.Index)} IS NULL THEN {NullValue} ELSE {Present} END",
+        OfflineValue(feature.Index),
+    ];
 
     private static string OfflineEventMicros(int view) => $"__oe_{view}";
 
@@ -128,30 +240,6 @@ internal static class AuditSql
                "END";
     }
 
-    /// <summary>
-    /// One row over <paramref name="classifiedSql"/>: total rows, first and last request µs, the registry versions
-    /// (comma-separated); per feature rows, matches, the count of each cause (in <see cref="AuditNames.Causes"/>
-    /// order) and the stale lag's p50, p95, max; per view served rows and age p50, p95, max.
-    /// </summary>
-    public static string Summary(AuditPlan plan, string classifiedSql)
-    {
-        var columns = new List<string> { "count(*)", "min(__t)", "max(__t)", $"string_agg(DISTINCT CAST({Q(LogColumns.RegistryVersion)} AS VARCHAR), ',')" };
-        foreach (var feature in plan.Features)
-        {
-            var cause = Cause(feature.Index);
-            columns.Add($"count({cause})");
-            columns.Add($"count(*) FILTER (WHERE {cause} = 0)");
-            columns.AddRange(AuditNames.Causes.Select(c => $"count(*) FILTER (WHERE {cause} = {(int)c})"));
-            columns.AddRange(Quantiles(Lag(feature.Index), $" FILTER (WHERE {cause} = {(int)MismatchCause.StaleOnline})"));
-        }
-        foreach (var view in plan.Views)
-        {
-            columns.Add($"count({Age(view.Index)})");
-            columns.AddRange(Quantiles(Age(view.Index), ""));
-        }
-        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n{classifiedSql}\n)";
-    }
-
     /// <summary>p50 and p95 (one aggregate, written twice: DuckDB computes identical aggregates once) and max.</summary>
     private static IEnumerable<string> Quantiles(string column, string filter) =>
     [
@@ -161,7 +249,7 @@ internal static class AuditSql
     ];
 
     /// <summary>Every (row, feature) that did not match, long format, both values as text, in request order.</summary>
-    public static string MismatchCopy(AuditPlan plan, string classifiedSql)
+    public static string MismatchCopy(AuditPlan plan)
     {
         var anyMismatch = string.Join(" OR ", plan.Features.Select(f => $"{Cause(f.Index)} > 0"));
         var causeName = "CASE {0} " + string.Join(" ", AuditNames.Causes.Select(c => $"WHEN {(int)c} THEN '{AuditNames.Of(c)}'")) + " END";
@@ -185,6 +273,6 @@ internal static class AuditSql
                     ])) +
                 $" FROM m WHERE {Cause(f.Index)} > 0";
         });
-        return $"COPY (\nWITH m AS MATERIALIZED (\nSELECT * FROM (\n{classifiedSql}\n) WHERE {anyMismatch}\n)\n{string.Join("\nUNION ALL\n", branches)}\nORDER BY {Q(LogColumns.RequestTime)}, {Q(LogColumns.RequestId)}, feature\n) TO $out (FORMAT PARQUET)";
+        return $"COPY (\nWITH m AS (\nSELECT * FROM {UnmatchedTable} WHERE {anyMismatch}\n)\n{string.Join("\nUNION ALL\n", branches)}\nORDER BY {Q(LogColumns.RequestTime)}, {Q(LogColumns.RequestId)}, feature\n) TO $out (FORMAT PARQUET)";
     }
 }

@@ -15,11 +15,13 @@ namespace FeatureStore.DuckDb;
 /// The audit in DuckDB, over the log files where they lie (only those of the days the window touches):
 /// <list type="number">
 /// <item>the log rows of the window are the entity rows of the training-set join itself (<see cref="TrainingSetPlanner"/>
-/// and <see cref="TrainingSetSql"/>, the same rule), with the request time as each row's timestamp and the served
-/// columns carried through, besides each feature the winning row's event and created timestamps per view;</item>
-/// <item>the same statement classifies each row per feature (<see cref="AuditSql"/>) and aggregates the counts, the lag
-/// and the freshness quantiles, streaming; only when something mismatched does a second pass write the mismatching
-/// rows with both values to Parquet.</item>
+/// and <see cref="TrainingSetSql"/>, the same rule), with the request time as each row's timestamp; besides each
+/// feature the join gives the winning row's event and created timestamps per view;</item>
+/// <item>one streaming pass compares each row by fingerprint per view (<see cref="AuditSql.Summary"/>) and aggregates
+/// the counts and the freshness quantiles;</item>
+/// <item>only when some rows disagree does a second pass classify those rows value by value, joined back to their log
+/// columns (<see cref="AuditSql.Unmatched"/>), count their causes and lags, and write the mismatching rows with both
+/// values to Parquet.</item>
 /// </list>
 /// DuckDB spills past its memory limit, so a day of logs with millions of rows fits.
 /// </summary>
@@ -78,11 +80,21 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
                 parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
             }
             With(parameters, window.Parameters);
-            var classified = AuditSql.Classified(plan, window.Sql);
-            _logger.LogDebug("Audit, rows classified:\n{Sql}", classified);
-
-            var report = await SummarizeAsync(connection, plan, AuditSql.Summary(plan, classified), parameters, service.Name, cancellationToken)
-                with { NotLogged = notLogged };
+            var summary = AuditSql.Summary(plan, window.Sql);
+            _logger.LogDebug("Audit, every row by fingerprint:\n{Sql}", summary);
+            var fast = await QueryOneRowAsync(connection, summary, parameters, cancellationToken, reader => ReadSummary(reader, plan));
+            var unmatched = fast.Rows - fast.Agreeing;
+            _logger.LogDebug("Audit: {Agreeing} of {Rows} logged rows agree with their recomputation by fingerprint; {Unmatched} compared value by value",
+                fast.Agreeing, fast.Rows, unmatched);
+            IReadOnlyList<UnmatchedFeature>? detail = null;
+            if (unmatched > 0)
+            {
+                var classify = AuditSql.Unmatched(plan, window.Sql);
+                _logger.LogDebug("Audit, rows compared value by value:\n{Sql}", classify);
+                await ExecuteAsync(connection, classify, parameters, cancellationToken);
+                detail = await QueryOneRowAsync(connection, AuditSql.UnmatchedSummary(plan), null, cancellationToken, reader => ReadUnmatched(reader, plan));
+            }
+            var report = Report(service.Name, plan, fast, detail) with { NotLogged = notLogged };
             if (report.Mismatches > 0 && request.MismatchFile is { } mismatchFile)
             {
                 var output = Path.GetFullPath(mismatchFile);
@@ -90,7 +102,7 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
                 var temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.tmp");
                 try
                 {
-                    await ExecuteAsync(connection, AuditSql.MismatchCopy(plan, classified), With(parameters, [], ("out", temporary)), cancellationToken);
+                    await ExecuteAsync(connection, AuditSql.MismatchCopy(plan), new Dictionary<string, object?> { ["out"] = temporary }, cancellationToken);
                     File.Move(temporary, output, overwrite: true);
                 }
                 finally
@@ -158,13 +170,13 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         return AuditPlan.From(planned.Plan, request.Definitions, logColumns);
     }
 
-    private static async Task<AuditReport> SummarizeAsync(
-        DuckDBConnection connection, AuditPlan plan, string sql, IReadOnlyDictionary<string, object?> parameters, string service,
-        CancellationToken cancellationToken)
+    private static async Task<T> QueryOneRowAsync<T>(
+        DuckDBConnection connection, string sql, IReadOnlyDictionary<string, object?>? parameters, CancellationToken cancellationToken,
+        Func<RowReader, T> read)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in parameters)
+        foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
         {
             command.Parameters.Add(new DuckDBParameter(name, value));
         }
@@ -180,60 +192,88 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         }
         await using var __ = reader;
         await reader.ReadAsync(cancellationToken);
-        var ordinal = 0;
-        long Long() => NullableLong() ?? 0;
-        long? NullableLong()
+        return read(new RowReader(reader));
+    }
+
+    private static FastSummary ReadSummary(RowReader row, AuditPlan plan)
+    {
+        var rows = row.Long();
+        var first = row.NullableLong();
+        var last = row.NullableLong();
+        var versions = row.NullableString() is { } text
+            ? text.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order().ToArray()
+            : [];
+        var agreeing = row.Long();
+        var freshness = plan.Views.Select(view => new ViewLogFreshness(view.Name, row.Long(), row.Quantiles())).ToArray();
+        return new FastSummary(rows, first, last, versions, agreeing, freshness);
+    }
+
+    private static UnmatchedFeature[] ReadUnmatched(RowReader row, AuditPlan plan) =>
+        plan.Features.Select(_ => new UnmatchedFeature(
+            row.Long(), row.Long(), AuditNames.Causes.ToDictionary(c => c, _ => row.Long()), row.Quantiles())).ToArray();
+
+    /// <summary>
+    /// The report: rows whose fingerprints all agree logged and matched every feature; the others count as their
+    /// value-by-value comparison says.
+    /// </summary>
+    private static AuditReport Report(string service, AuditPlan plan, FastSummary fast, IReadOnlyList<UnmatchedFeature>? detail) => new()
+    {
+        Service = service,
+        Rows = fast.Rows,
+        FirstRequest = fast.First is { } f ? Core.Online.TimestampMicros.ToDateTimeOffset(f) : null,
+        LastRequest = fast.Last is { } l ? Core.Online.TimestampMicros.ToDateTimeOffset(l) : null,
+        RegistryVersions = fast.RegistryVersions,
+        Features = plan.Features.Select(feature =>
         {
-            var value = reader.IsDBNull(ordinal) ? (long?)null : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
-            ordinal++;
+            var unmatched = detail?[feature.Index];
+            return new FeatureAudit
+            {
+                Feature = feature.Reference.ToString(),
+                Rows = fast.Agreeing + (unmatched?.Rows ?? 0),
+                Matches = fast.Agreeing + (unmatched?.Matches ?? 0),
+                ByCause = unmatched?.ByCause ?? AuditNames.Causes.ToDictionary(c => c, _ => 0L),
+                StaleLag = unmatched?.StaleLag,
+            };
+        }).ToArray(),
+        Freshness = fast.Freshness,
+    };
+
+    /// <summary>What one pass over every row gives.</summary>
+    private sealed record FastSummary(
+        long Rows, long? First, long? Last, IReadOnlyList<int> RegistryVersions, long Agreeing, IReadOnlyList<ViewLogFreshness> Freshness);
+
+    /// <summary>One feature over the rows compared value by value.</summary>
+    private sealed record UnmatchedFeature(long Rows, long Matches, IReadOnlyDictionary<MismatchCause, long> ByCause, Distribution? StaleLag);
+
+    /// <summary>Reads one result row's columns in order.</summary>
+    private sealed class RowReader(DbDataReader reader)
+    {
+        private int _ordinal;
+
+        public long Long() => NullableLong() ?? 0;
+
+        public long? NullableLong()
+        {
+            var value = reader.IsDBNull(_ordinal) ? (long?)null : Convert.ToInt64(reader.GetValue(_ordinal), CultureInfo.InvariantCulture);
+            _ordinal++;
             return value;
         }
-        Distribution? Quantiles()
+
+        public string? NullableString()
+        {
+            var value = reader.IsDBNull(_ordinal) ? null : reader.GetString(_ordinal);
+            _ordinal++;
+            return value;
+        }
+
+        /// <summary>p50, p95 and max µs, or null when there were no values.</summary>
+        public Distribution? Quantiles()
         {
             var p50 = NullableLong();
             var p95 = NullableLong();
             var max = NullableLong();
             return p50 is null || p95 is null || max is null ? null : new Distribution(Micros(p50.Value), Micros(p95.Value), Micros(max.Value));
         }
-
-        var rows = Long();
-        var first = NullableLong();
-        var last = NullableLong();
-        var versions = reader.IsDBNull(ordinal)
-            ? []
-            : reader.GetString(ordinal).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order().ToArray();
-        ordinal++;
-        var features = new List<FeatureAudit>();
-        foreach (var feature in plan.Features)
-        {
-            var featureRows = Long();
-            var matches = Long();
-            var byCause = AuditNames.Causes.ToDictionary(c => c, _ => Long());
-            features.Add(new FeatureAudit
-            {
-                Feature = feature.Reference.ToString(),
-                Rows = featureRows,
-                Matches = matches,
-                ByCause = byCause,
-                StaleLag = Quantiles(),
-            });
-        }
-        var freshness = new List<ViewLogFreshness>();
-        foreach (var view in plan.Views)
-        {
-            var served = Long();
-            freshness.Add(new ViewLogFreshness(view.Name, served, Quantiles()));
-        }
-        return new AuditReport
-        {
-            Service = service,
-            Rows = rows,
-            FirstRequest = first is { } f ? Core.Online.TimestampMicros.ToDateTimeOffset(f) : null,
-            LastRequest = last is { } l ? Core.Online.TimestampMicros.ToDateTimeOffset(l) : null,
-            RegistryVersions = versions,
-            Features = features,
-            Freshness = freshness,
-        };
     }
 
     /// <summary>The report of a window that holds no log file.</summary>
