@@ -9,6 +9,6 @@ public interface ILogFileWriter
     /// <summary>The file extension readers look for, with its dot (e.g. <c>.parquet</c>).</summary>
     string Extension { get; }
 
-    /// <summary>Writes every row of <paramref name="requests"/> (all of <paramref name="schema"/>) to a new file at <paramref name="path"/>.</summary>
-    Task WriteAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken = default);
+    /// <summary>Writes every row of <paramref name="batch"/> to a new file at <paramref name="path"/>.</summary>
+    Task WriteAsync(string path, LogBatch batch, CancellationToken cancellationToken = default);
 }

@@ -7,8 +7,8 @@ namespace FeatureStore.Core.Logging;
 
 /// <summary>
 /// The served-feature log: lookups hand their answers to <see cref="TryAppend"/>, which never waits (a full queue
-/// drops the rows and counts them), and one background loop (<see cref="RunAsync"/>) groups rows by schema and day and
-/// writes them to <c>&lt;folder&gt;/&lt;service&gt;/date=YYYY-MM-DD/&lt;time&gt;-&lt;id&gt;.parquet</c> through a temporary name
+/// drops the rows and counts them), and one background loop (<see cref="RunAsync"/>) copies their rows into a
+/// <see cref="LogBatch"/> per schema and day as they arrive (so the answers are garbage at once) and writes them to <c>&lt;folder&gt;/&lt;service&gt;/date=YYYY-MM-DD/&lt;time&gt;-&lt;id&gt;.parquet</c> through a temporary name
 /// and a rename: at <see cref="FeatureLogOptions.FlushRows"/> rows, every <see cref="FeatureLogOptions.FlushInterval"/>,
 /// on <see cref="FlushAsync"/> and when <see cref="Complete"/> ends the loop. A file that cannot be written is logged
 /// as an error and its rows counted as dropped; the loop carries on.
@@ -52,6 +52,9 @@ public sealed class ServedFeatureLog
 
     /// <summary>Rows in complete files so far.</summary>
     public long WrittenRows => Interlocked.Read(ref _writtenRows);
+
+    /// <summary>Batches kept by the writer loop, written or not (read by tests, racing the loop harmlessly).</summary>
+    internal int KeptBatches => _pending.Count;
 
     /// <summary>
     /// Queues the rows of one request; false (rows dropped and counted) when the queue holds
@@ -124,7 +127,7 @@ public sealed class ServedFeatureLog
             // Whatever could not be written (a forced stop) is dropped, and anyone waiting for a flush is released.
             foreach (var pending in _pending.Values)
             {
-                Drop(pending.Rows);
+                Drop(pending.Batch.Count);
             }
             _pending.Clear();
             while (reader.TryRead(out var item))
@@ -156,39 +159,63 @@ public sealed class ServedFeatureLog
         var key = (request.Schema.Signature, day);
         if (!_pending.TryGetValue(key, out var pending))
         {
-            _pending[key] = pending = new Pending(request.Schema, day, _time.GetUtcNow());
+            _pending[key] = pending = new Pending(new LogBatch(request.Schema, day));
         }
-        pending.Requests.Add(request);
-        pending.Rows += request.RowCount;
-        if (pending.Rows >= _options.FlushRows)
+        if (pending.Batch.Count == 0)
         {
-            _pending.Remove(key);
+            pending.Since = _time.GetUtcNow();
+        }
+        pending.Batch.Append(request);
+        if (pending.Batch.Count >= _options.FlushRows)
+        {
             await WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// Writes the batches whose first row has waited an interval, and forgets those left empty for an interval (a
+    /// past day, a schema no longer served), so only batches in use keep their room.
+    /// </summary>
     private async Task WriteDueAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         foreach (var (key, pending) in _pending.Where(p => now - p.Value.Since >= _options.FlushInterval).ToArray())
         {
-            _pending.Remove(key);
+            if (pending.Batch.Count == 0)
+            {
+                _pending.Remove(key);
+                continue;
+            }
             await WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task WriteAllAsync(CancellationToken cancellationToken)
     {
-        foreach (var (key, pending) in _pending.ToArray())
+        foreach (var pending in _pending.Values.Where(p => p.Batch.Count > 0).ToArray())
         {
-            _pending.Remove(key);
             await WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Writes the batch to a file and empties it, written or not (rows not written are counted as dropped).</summary>
     private async Task WriteAsync(Pending pending, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(_options.Folder, pending.Schema.Folder, "date=" + pending.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var batch = pending.Batch;
+        try
+        {
+            await WriteFileAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            batch.Clear();
+            pending.Since = _time.GetUtcNow();
+        }
+    }
+
+    private async Task WriteFileAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_options.Folder, batch.Schema.Folder, "date=" + batch.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var name = $"{_time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid():N}{_writer.Extension}";
         var path = Path.Combine(folder, name);
         // A hidden name that does not end in the extension: globs for log files never match a file being written.
@@ -196,24 +223,24 @@ public sealed class ServedFeatureLog
         try
         {
             Directory.CreateDirectory(folder);
-            await _writer.WriteAsync(temporary, pending.Schema, pending.Requests, cancellationToken).ConfigureAwait(false);
+            await _writer.WriteAsync(temporary, batch, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             TryDelete(temporary);
-            Drop(pending.Rows);
-            ReportFailure(folder, pending.Rows, ex);
+            Drop(batch.Count);
+            ReportFailure(folder, batch.Count, ex);
             return;
         }
         catch
         {
             TryDelete(temporary);
-            Drop(pending.Rows);
+            Drop(batch.Count);
             throw;
         }
-        Interlocked.Add(ref _writtenRows, pending.Rows);
-        _counters?.RowsWritten(pending.Rows);
+        Interlocked.Add(ref _writtenRows, batch.Count);
+        _counters?.RowsWritten(batch.Count);
         if (_failing)
         {
             _failing = false;
@@ -254,13 +281,11 @@ public sealed class ServedFeatureLog
         }
     }
 
-    private sealed class Pending(LogSchema schema, DateOnly day, DateTimeOffset since)
+    /// <summary>A batch and since when it has held rows (or, empty, since when it has been idle).</summary>
+    private sealed class Pending(LogBatch batch)
     {
-        public LogSchema Schema { get; } = schema;
-        public DateOnly Day { get; } = day;
-        public DateTimeOffset Since { get; } = since;
-        public List<LoggedRequest> Requests { get; } = [];
-        public int Rows { get; set; }
+        public LogBatch Batch { get; } = batch;
+        public DateTimeOffset Since { get; set; }
     }
 
     private sealed class FlushRequest

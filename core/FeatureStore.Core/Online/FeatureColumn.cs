@@ -122,6 +122,27 @@ public sealed class FeatureColumn : IReadOnlyList<OnlineFeatureValue>
 
     public void SetList(int row, Array value) => _objects![row] = value;
 
+    /// <summary>
+    /// Copies <paramref name="count"/> entries of <paramref name="source"/> (a column of the same type) from row
+    /// <paramref name="sourceRow"/> to row <paramref name="targetRow"/> on.
+    /// </summary>
+    internal void CopyRows(FeatureColumn source, int sourceRow, int targetRow, int count)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Array.Copy(source._statuses, sourceRow, _statuses, targetRow, count);
+        Array.Copy(source._eventMicros, sourceRow, _eventMicros, targetRow, count);
+        Array.Copy(source.Values, sourceRow, Values, targetRow, count);
+    }
+
+    /// <summary>Forgets the values of the first <paramref name="count"/> rows, so the objects they refer to can be collected.</summary>
+    internal void ClearValues(int count)
+    {
+        if (_strings is not null || _bytes is not null || _objects is not null)
+        {
+            Array.Clear(Values, 0, count);
+        }
+    }
+
     /// <summary>Copies every entry of <paramref name="source"/> (a column of the same feature asked for twice).</summary>
     public void CopyFrom(FeatureColumn source)
     {

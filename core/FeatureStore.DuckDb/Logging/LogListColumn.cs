@@ -18,60 +18,57 @@ internal static class LogListColumn
     private const int Element = 3;
 
     public static Task WriteAsync(
-        ParquetRowGroupWriter group, ListField field, ScalarType scalar, FeatureColumn[] columns, int rows, CancellationToken cancellationToken)
+        ParquetRowGroupWriter group, ListField field, ScalarType scalar, FeatureColumn column, int rows, CancellationToken cancellationToken)
     {
         var element = (DataField)field.Item;
         return scalar switch
         {
-            ScalarType.Bool => WriteAsync(group, element, columns, rows, v => (bool)v, cancellationToken),
-            ScalarType.Int32 => WriteAsync(group, element, columns, rows, v => (int)v, cancellationToken),
-            ScalarType.Int64 => WriteAsync(group, element, columns, rows, v => (long)v, cancellationToken),
-            ScalarType.Float32 => WriteAsync(group, element, columns, rows, v => (float)v, cancellationToken),
-            ScalarType.Float64 => WriteAsync(group, element, columns, rows, v => (double)v, cancellationToken),
-            ScalarType.Timestamp => WriteAsync(group, element, columns, rows, v => TimestampMicros.FromDateTimeOffset((DateTimeOffset)v), cancellationToken),
-            ScalarType.String => WriteAsync(group, element, columns, rows, v => ((string)v).AsMemory(), cancellationToken),
-            ScalarType.Bytes => WriteAsync(group, element, columns, rows, v => (ReadOnlyMemory<byte>)(byte[])v, cancellationToken),
+            ScalarType.Bool => WriteAsync(group, element, column, rows, v => (bool)v, cancellationToken),
+            ScalarType.Int32 => WriteAsync(group, element, column, rows, v => (int)v, cancellationToken),
+            ScalarType.Int64 => WriteAsync(group, element, column, rows, v => (long)v, cancellationToken),
+            ScalarType.Float32 => WriteAsync(group, element, column, rows, v => (float)v, cancellationToken),
+            ScalarType.Float64 => WriteAsync(group, element, column, rows, v => (double)v, cancellationToken),
+            ScalarType.Timestamp => WriteAsync(group, element, column, rows, v => TimestampMicros.FromDateTimeOffset((DateTimeOffset)v), cancellationToken),
+            ScalarType.String => WriteAsync(group, element, column, rows, v => ((string)v).AsMemory(), cancellationToken),
+            ScalarType.Bytes => WriteAsync(group, element, column, rows, v => (ReadOnlyMemory<byte>)(byte[])v, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(scalar), scalar, null),
         };
     }
 
     private static async Task WriteAsync<T>(
-        ParquetRowGroupWriter group, DataField element, FeatureColumn[] columns, int rows, Func<object, T> convert, CancellationToken cancellationToken)
+        ParquetRowGroupWriter group, DataField element, FeatureColumn column, int rows, Func<object, T> convert, CancellationToken cancellationToken)
         where T : struct
     {
         var values = new List<T>(rows);
         var definitions = new List<int>(rows);
         var repetitions = new List<int>(rows);
-        foreach (var column in columns)
+        var lists = (object?[])column.Values;
+        var statuses = column.Statuses;
+        for (var i = 0; i < rows; i++)
         {
-            var lists = (object?[])column.Values;
-            var statuses = column.Statuses;
-            for (var i = 0; i < statuses.Length; i++)
+            if (statuses[i] != FeatureStatus.Present || lists[i] is not IList list)
             {
-                if (statuses[i] != FeatureStatus.Present || lists[i] is not IList list)
+                definitions.Add(NoList);
+                repetitions.Add(0);
+                continue;
+            }
+            if (list.Count == 0)
+            {
+                definitions.Add(EmptyList);
+                repetitions.Add(0);
+                continue;
+            }
+            for (var e = 0; e < list.Count; e++)
+            {
+                repetitions.Add(e == 0 ? 0 : 1);
+                if (list[e] is { } item)
                 {
-                    definitions.Add(NoList);
-                    repetitions.Add(0);
-                    continue;
+                    definitions.Add(Element);
+                    values.Add(convert(item));
                 }
-                if (list.Count == 0)
+                else
                 {
-                    definitions.Add(EmptyList);
-                    repetitions.Add(0);
-                    continue;
-                }
-                for (var e = 0; e < list.Count; e++)
-                {
-                    repetitions.Add(e == 0 ? 0 : 1);
-                    if (list[e] is { } item)
-                    {
-                        definitions.Add(Element);
-                        values.Add(convert(item));
-                    }
-                    else
-                    {
-                        definitions.Add(NullElement);
-                    }
+                    definitions.Add(NullElement);
                 }
             }
         }

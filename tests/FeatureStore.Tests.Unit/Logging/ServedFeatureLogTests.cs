@@ -136,7 +136,20 @@ public sealed class ServedFeatureLogTests : IDisposable
         log.Complete();
         await run;
         Assert.Equal(10_005, log.WrittenRows);
-        Assert.Equal(2, LogFiles().Length);
+        var files = LogFiles().OrderByDescending(f => new FileInfo(f).Length).ToArray();
+        Assert.Equal(2, files.Length);
+
+        // Rows are copied into one batch as they arrive, grown as it fills and emptied for the next file: each file
+        // holds its own rows in order, values in line with their statuses. Per request of n rows, rows 1-3 are not
+        // PRESENT and row i >= 4 (and row 0) holds trips 10^12 + i.
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        Assert.Equal(["10000 true 9970 4993941"], await QueryAsync(connection,
+            "SELECT concat_ws(' ', count(*), bool_and(driver_id = file_row_number), count(stats__trips), sum(stats__trips - 1000000000000)) " +
+            $"FROM read_parquet('{files[0]}', file_row_number = true, hive_partitioning = false)"));
+        Assert.Equal(["5 [1, 2, 3, 4, 5] [PRESENT, NOT_FOUND, NULL_VALUE, OUTSIDE_MAX_AGE, PRESENT]"], await QueryAsync(connection,
+            "SELECT concat_ws(' ', count(*), list(driver_id ORDER BY file_row_number), list(stats__trips__status ORDER BY file_row_number)) " +
+            $"FROM read_parquet('{files[1]}', file_row_number = true, hive_partitioning = false)"));
     }
 
     [Fact]
@@ -151,6 +164,23 @@ public sealed class ServedFeatureLogTests : IDisposable
         Assert.Single(LogFiles());
         log.Complete();
         await run;
+    }
+
+    [Fact]
+    public async Task A_batch_left_empty_for_a_flush_interval_is_let_go_and_a_new_one_starts_with_the_next_rows()
+    {
+        var log = new ServedFeatureLog(new ParquetLogFileWriter(), Options(TimeSpan.FromMilliseconds(200)));
+        var run = log.RunAsync();
+        Assert.True(log.TryAppend(LogTestData.Request(5)));
+        await WaitUntilAsync(() => log.WrittenRows == 5);
+
+        // Written and emptied, the batch is kept for the next rows of its kind, then let go after an idle interval.
+        await WaitUntilAsync(() => log.KeptBatches == 0);
+        Assert.True(log.TryAppend(LogTestData.Request(3)));
+        await WaitUntilAsync(() => log.WrittenRows == 8);
+        log.Complete();
+        await run;
+        Assert.Equal(2, LogFiles().Length);
     }
 
     [Fact]
@@ -293,10 +323,10 @@ public sealed class ServedFeatureLogTests : IDisposable
     {
         public string Extension => ".parquet";
 
-        public async Task WriteAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken = default)
+        public async Task WriteAsync(string path, LogBatch batch, CancellationToken cancellationToken = default)
         {
             await gate.WaitAsync(cancellationToken);
-            await new ParquetLogFileWriter().WriteAsync(path, schema, requests, cancellationToken);
+            await new ParquetLogFileWriter().WriteAsync(path, batch, cancellationToken);
         }
     }
 
@@ -309,7 +339,7 @@ public sealed class ServedFeatureLogTests : IDisposable
 
         public string Extension => inner.Extension;
 
-        public async Task WriteAsync(string path, LogSchema schema, IReadOnlyList<LoggedRequest> requests, CancellationToken cancellationToken = default)
+        public async Task WriteAsync(string path, LogBatch batch, CancellationToken cancellationToken = default)
         {
             Paths.Add(path);
             if (FailNext)
@@ -318,7 +348,7 @@ public sealed class ServedFeatureLogTests : IDisposable
                 await File.WriteAllTextAsync(path, "half a file", cancellationToken);
                 throw new IOException("disk full");
             }
-            await inner.WriteAsync(path, schema, requests, cancellationToken);
+            await inner.WriteAsync(path, batch, cancellationToken);
         }
     }
 
