@@ -167,7 +167,8 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             TimestampColumn = LogColumns.RequestTime,
         };
         var planned = await TrainingSetPlanner.PlanAsync(connection, trainingSet, entityColumns, folder, cancellationToken);
-        return AuditPlan.From(planned.Plan, request.Definitions, logColumns);
+        var plan = await EventTimeTieCheck.ApplyAsync(connection, planned.Plan, cancellationToken);
+        return AuditPlan.From(plan, request.Definitions, logColumns);
     }
 
     private static async Task<T> QueryOneRowAsync<T>(

@@ -22,6 +22,8 @@ internal sealed record TrainingSetPlan(
 /// <summary>
 /// How one feature view joins: its files, keys (entity side and source side), timestamps. The source's key and event
 /// columns also come unquoted, as the files name them, to look them up in the files' statistics.
+/// <see cref="EventTimeTies"/>: whether some join key may have two candidate rows at one event time, which only the
+/// created timestamp orders; true until <see cref="EventTimeTieCheck"/> proves otherwise.
 /// </summary>
 internal sealed record ViewJoinPlan(
     FeatureViewDefinition View,
@@ -31,7 +33,12 @@ internal sealed record ViewJoinPlan(
     string EventTimestampSql,
     string? CreatedTimestampSql,
     IReadOnlyList<string> KeySourceColumns,
-    ColumnInfo EventColumn);
+    ColumnInfo EventColumn,
+    bool EventTimeTies = true)
+{
+    /// <summary>Whether the ASOF join's version key needs the created timestamp: there is one, and ties may exist.</summary>
+    public bool BreaksTiesOnCreated => CreatedTimestampSql is not null && EventTimeTies;
+}
 
 /// <summary>One join key: the entity file's column, the source's column, and the declared type both are cast to.</summary>
 internal sealed record KeyJoinPlan(string JoinKey, string EntityColumnSql, string SourceColumnSql, string SqlType);

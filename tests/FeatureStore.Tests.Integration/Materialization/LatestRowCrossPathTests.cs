@@ -11,10 +11,11 @@ namespace FeatureStore.Tests.Materialization;
 /// <summary>
 /// One table of edge cases of <see cref="LatestValueRule"/> (ties on event time with and without created timestamps,
 /// a created timestamp missing on one side, rows exactly at T, 1 µs after T, exactly at T - ttl and 1 µs before it,
-/// ttl 0, no created column) fed through every path that picks "the latest row as of T": (a) the offline training-set
-/// join at T, (b) the materializer's latest-row selection for the window ending at T, (c) an online read at T after
-/// the engine materialized that window into Redis, and (d) an online read at T after the engine loaded the rows in
-/// increasing and then decreasing version order, which only the write script's compare-and-set can keep right. Each
+/// ttl 0, created timestamps without ties (which the training set orders by event time alone), no created column) fed
+/// through every path that picks "the latest row as of T": (a) the offline training-set join at T, (b) the
+/// materializer's latest-row selection for the window ending at T, (c) an online read at T after the engine
+/// materialized that window into Redis, and (d) an online read at T after the engine loaded the rows in increasing and
+/// then decreasing version order, which only the write script's compare-and-set can keep right. Each
 /// must pick the row the case names, so a path that changes its tie-break or its TTL bound fails here.
 /// </summary>
 [Collection(RedisCollection.Name)]
@@ -33,6 +34,9 @@ public sealed class LatestRowCrossPathTests(RedisFixture redis, ITestOutputHelpe
 
     private static readonly FeatureViewDefinition CreatedTtl = View("created_ttl", Ttl);
     private static readonly FeatureViewDefinition CreatedNoTtl = View("created_no_ttl", TimeSpan.Zero);
+
+    /// <summary>Created timestamps but no two rows of a key at one event time: the training set orders by event time alone.</summary>
+    private static readonly FeatureViewDefinition CreatedNoTies = View("created_no_ties", Ttl);
     private static readonly FeatureViewDefinition PlainTtl = View("plain_ttl", Ttl);
 
     /// <summary>A source row: a value that names it, and its event and created time as offsets from T.</summary>
@@ -90,6 +94,16 @@ public sealed class LatestRowCrossPathTests(RedisFixture redis, ITestOutputHelpe
             new Row(206, Micro, TimeSpan.Zero), new Row(207, TimeSpan.FromDays(-1))),
         new("ttl 0: only a row after T: nothing", CreatedNoTtl, 25, null,
             new Row(208, Micro)),
+        new("no ties: a later event wins over an earlier one created later", CreatedNoTies, 41, 402,
+            new Row(401, -20 * M, TimeSpan.Zero), new Row(402, -10 * M, -30 * M)),
+        new("no ties: a row at T created after T is the value as of T", CreatedNoTies, 42, 403,
+            new Row(403, TimeSpan.Zero, 60 * M), new Row(404, -10 * M, -10 * M)),
+        new("no ties: a row 1 µs after T is not yet the value", CreatedNoTies, 43, 406,
+            new Row(405, Micro, Micro), new Row(406, -30 * M)),
+        new("no ties: a row 1 µs before T - ttl is expired", CreatedNoTies, 44, null,
+            new Row(407, -Ttl - Micro, TimeSpan.Zero)),
+        new("no ties: a row exactly at T - ttl is within the TTL", CreatedNoTies, 45, 408,
+            new Row(408, -Ttl, -Ttl)),
         new("no created column: a row exactly at T wins", PlainTtl, 31, 301,
             new Row(301, TimeSpan.Zero), new Row(302, -10 * M)),
         new("no created column: a row exactly at T - ttl is within the TTL", PlainTtl, 32, 303,
@@ -100,7 +114,7 @@ public sealed class LatestRowCrossPathTests(RedisFixture redis, ITestOutputHelpe
             new Row(305, Micro), new Row(306, -10 * M)),
     ];
 
-    private static readonly FeatureViewDefinition[] Views = [CreatedTtl, CreatedNoTtl, PlainTtl];
+    private static readonly FeatureViewDefinition[] Views = [CreatedTtl, CreatedNoTtl, CreatedNoTies, PlainTtl];
 
     /// <summary>Keys read for a view: its cases' keys plus one that has no rows at all.</summary>
     private static long[] KeysOf(FeatureViewDefinition view) => Cases.Where(c => c.View == view).Select(c => c.Key).Append(999).ToArray();
