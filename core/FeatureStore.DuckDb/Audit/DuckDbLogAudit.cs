@@ -167,7 +167,9 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             TimestampColumn = LogColumns.RequestTime,
         };
         var planned = await TrainingSetPlanner.PlanAsync(connection, trainingSet, entityColumns, folder, cancellationToken);
-        var plan = await EventTimeTieCheck.ApplyAsync(connection, planned.Plan, cancellationToken);
+        var loggedRows = await DuckDbCommands.ScalarAsync<long>(connection, EventTimeTieCheck.RowCountSql,
+            new Dictionary<string, object?> { ["files"] = logParameters[LogFiles.FilesParameter] }, cancellationToken);
+        var plan = await EventTimeTieCheck.ApplyAsync(connection, planned.Plan, loggedRows, cancellationToken);
         return AuditPlan.From(plan, request.Definitions, logColumns);
     }
 

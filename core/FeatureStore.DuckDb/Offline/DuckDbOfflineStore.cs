@@ -77,9 +77,9 @@ public sealed class DuckDbOfflineStore(OfflineStoreOptions? options = null, ILog
             }
 
             var planned = await TrainingSetPlanner.PlanAsync(connection, request, entityColumns, entityPath, cancellationToken);
-            planned = planned with { Plan = await EventTimeTieCheck.ApplyAsync(connection, planned.Plan, cancellationToken) };
             var rowCount = await DuckDbCommands.ScalarAsync<long>(connection, "SELECT count(*) FROM read_parquet($entities)",
                 new Dictionary<string, object?> { ["entities"] = entityParquet }, cancellationToken);
+            planned = planned with { Plan = await EventTimeTieCheck.ApplyAsync(connection, planned.Plan, rowCount, cancellationToken) };
             var skipped = await CountSkippedAsync(connection, planned.Plan, cancellationToken);
             var lineage = new TrainingSetLineage
             {
