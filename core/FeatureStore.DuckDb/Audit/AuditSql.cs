@@ -52,6 +52,8 @@ internal static class AuditSql
 
     public static string OfflineCreated(int view) => $"__audit_c{view}";
 
+    public static string OfflineFingerprint(int view) => $"__audit_ofp{view}";
+
     private static string ServedFingerprint(int view) => $"__audit_fp{view}";
 
     private static string ServedAge(int view) => $"__audit_age{view}";
@@ -97,7 +99,7 @@ internal static class AuditSql
             columns.Add($"count({ServedAge(view.Index)})");
             columns.AddRange(Quantiles(ServedAge(view.Index), ""));
         }
-        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n{Recomputed(plan, windowSql)}\n)";
+        return $"SELECT {string.Join(",\n       ", columns)}\nFROM (\n{Recomputed(plan.FingerprintPlan, plan, windowSql)}\n)";
     }
 
     /// <summary>
@@ -109,7 +111,7 @@ internal static class AuditSql
     public static string Unmatched(AuditPlan plan, string windowSql)
     {
         var logRows = $"SELECT {RowIdSql}, {string.Join(", ", plan.LogColumns.Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
-        var unmatched = $"SELECT * FROM (\n{Recomputed(plan, windowSql)}\n) WHERE NOT ({AllViewsAgreeSql(plan)})";
+        var unmatched = $"SELECT * FROM (\n{Recomputed(plan.Plan, plan, windowSql)}\n) WHERE NOT ({AllViewsAgreeSql(plan)})";
         var outputs = plan.Plan.Features.Select(f => $"r.{Q(f.OutputName)}");
         // The few unmatched rows are the build side; the log streams past them.
         var joined = $"SELECT {string.Join(", ", plan.LogColumns.Select(c => $"l.{Q(c)}").Concat(outputs))}, r.{RequestMicros} AS __t\n" +
@@ -161,7 +163,7 @@ internal static class AuditSql
     /// join's entity rows (<see cref="TrainingSetSql.BuildOver"/>), carrying only <see cref="ProbeColumns"/>, because
     /// the ASOF joins sort every column they carry.
     /// </summary>
-    private static string Recomputed(AuditPlan plan, string windowSql)
+    private static string Recomputed(TrainingSetPlan join, AuditPlan plan, string windowSql)
     {
         var probes = new List<string> { RowIdSql };
         probes.AddRange(plan.Keys.Select(Q));
@@ -177,15 +179,31 @@ internal static class AuditSql
                        $"THEN epoch_us({Q(LogColumns.RequestTime)}) - epoch_us({Q(LogColumns.EventTimestamp(first))}) END AS {ServedAge(view.Index)}");
         }
         var probeSql = $"SELECT {string.Join(", ", probes)} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
-        return TrainingSetSql.BuildOver(plan.Plan, probeSql);
+        return TrainingSetSql.BuildOver(join, probeSql);
     }
 
     private static IEnumerable<AuditFeature> FeaturesOf(AuditPlan plan, AuditView view) => plan.Features.Where(f => f.ViewIndex == view.Index);
 
-    /// <summary>Whether every view's served fingerprint equals that of its recomputation.</summary>
+    /// <summary>
+    /// Whether every view's served fingerprint equals that of its recomputation: the winning source row's
+    /// (<see cref="SourceFingerprintSql"/>), or, with no row within the TTL, that of every feature absent.
+    /// </summary>
     private static string AllViewsAgreeSql(AuditPlan plan) =>
         string.Join(" AND ", plan.Views.Select(view =>
-            $"{ServedFingerprint(view.Index)} = hash({string.Join(", ", FeaturesOf(plan, view).SelectMany(f => OfflineStateSql(f)))})"));
+            $"{ServedFingerprint(view.Index)} = coalesce({OfflineFingerprint(view.Index)}, " +
+            $"hash({string.Join(", ", FeaturesOf(plan, view).SelectMany(f => new[] { $"{Absent}", $"CAST(NULL AS {plan.Plan.Features[f.Index].SqlType})" }))}))"));
+
+    /// <summary>
+    /// A source row's fingerprint for the features of one view, computed once per source row: per feature the class
+    /// (PRESENT, or NULL_VALUE for a null) and the value in the type the training set gives it, as
+    /// <see cref="ServedStateSql"/> gives the served ones.
+    /// </summary>
+    public static string SourceFingerprintSql(IEnumerable<OutputFeature> features) =>
+        "hash(" + string.Join(", ", features.SelectMany(f =>
+        {
+            var value = $"CAST({f.SourceColumnSql} AS {f.SqlType})";
+            return new[] { $"CASE WHEN {value} IS NULL THEN {NullValue} ELSE {Present} END", value };
+        })) + ")";
 
     /// <summary>
     /// A served feature's state for the fingerprint: its class, and its value (as the recomputation's type) when
@@ -202,13 +220,6 @@ internal static class AuditSql
             $"CASE WHEN {status} = 'PRESENT' THEN TRY_CAST({Q(LogColumns.Value(feature.Reference))} AS {type}) END",
         ];
     }
-
-    /// <summary>The recomputed state, as <see cref="ServedStateSql"/> would log it had it been served.</summary>
-    private static string[] OfflineStateSql(AuditFeature feature) =>
-    [
-        $"CASE WHEN {OfflineEvent(feature.ViewIndex)} IS NULL THEN {Absent} WHEN {OfflineValue(feature.Index)} IS NULL THEN {NullValue} ELSE {Present} END",
-        OfflineValue(feature.Index),
-    ];
 
     private static string OfflineEventMicros(int view) => $"__oe_{view}";
 
