@@ -117,8 +117,10 @@ public sealed class RedisOnlineStore : IOnlineStoreConnection
             {
                 await AllRepliesAsync(all, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Only replies are awaited here, so whatever they fail with (a connection error, a timeout, a reply the
+                // client abandoned as cancelled when the connection dropped) is the store failing, not this request.
                 // The pending replies fault later; observe them so nothing is reported as unobserved.
                 _ = Task.WhenAll(all).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
                 if (ex is RedisServerException server && RedisPermissionError.Matches(server))
