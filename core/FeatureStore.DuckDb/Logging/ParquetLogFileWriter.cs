@@ -150,6 +150,8 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
     {
         try
         {
+            // Parquet.Net's string and byte-array writes take no token: a cancelled write stops before the column.
+            cancellationToken.ThrowIfCancellationRequested();
             await group.WriteAsync(field, new ArraySegment<string?>(pooled, 0, rows)!).ConfigureAwait(false);
         }
         finally
@@ -162,6 +164,8 @@ public sealed class ParquetLogFileWriter : ILogFileWriter
     {
         try
         {
+            // Parquet.Net's string and byte-array writes take no token: a cancelled write stops before the column.
+            cancellationToken.ThrowIfCancellationRequested();
             await group.WriteAsync(field, new ArraySegment<byte[]?>(pooled, 0, rows)!).ConfigureAwait(false);
         }
         finally
