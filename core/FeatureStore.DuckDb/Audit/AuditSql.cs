@@ -9,7 +9,8 @@ namespace FeatureStore.DuckDb;
 /// since the epoch (<c>epoch_us</c>), so zoned log timestamps and the naive UTC ones of the join compare exactly.
 /// <para>Two steps. <see cref="Summary"/> recomputes every log row of the window and compares each view by
 /// fingerprint: a 64-bit hash of the served state of its features (status class and value) against the same hash of
-/// the recomputed state, so the ASOF joins carry one integer per view instead of every served column. Rows whose
+/// the winning source row, computed once per source row (<see cref="SourceFingerprintSql"/>), so the ASOF joins carry
+/// one integer per view each way instead of every served and recomputed value. Rows whose
 /// fingerprints all agree match on every feature (two different states hash alike with odds of about 2^-64 per row).
 /// Only the other rows are classified value by value (<see cref="Unmatched"/>), joined back to their log columns by
 /// identity; a fingerprint that differs while the values agree (a NaN of another payload, say) comes out there as a
