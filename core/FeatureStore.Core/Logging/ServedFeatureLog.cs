@@ -8,8 +8,8 @@ namespace FeatureStore.Core.Logging;
 /// <summary>
 /// The served-feature log: lookups hand their answers to <see cref="TryAppend"/>, which never waits (a full queue
 /// drops the rows and counts them), and one background loop (<see cref="RunAsync"/>) copies their rows into a
-/// <see cref="LogBatch"/> per schema and day as they arrive (so the answers are garbage at once) and writes them to <c>&lt;folder&gt;/&lt;service&gt;/date=YYYY-MM-DD/&lt;time&gt;-&lt;id&gt;.parquet</c> through a temporary name
-/// and a rename: at <see cref="FeatureLogOptions.FlushRows"/> rows, every <see cref="FeatureLogOptions.FlushInterval"/>,
+/// <see cref="LogBatch"/> per schema and day as they arrive (so the answers are garbage at once) and writes them to
+/// <c>&lt;folder&gt;/&lt;service&gt;/date=YYYY-MM-DD/&lt;time&gt;-&lt;id&gt;.parquet</c> through a temporary name and a rename: at <see cref="FeatureLogOptions.FlushRows"/> rows, every <see cref="FeatureLogOptions.FlushInterval"/>,
 /// on <see cref="FlushAsync"/> and when <see cref="Complete"/> ends the loop. A file that cannot be written is logged
 /// as an error and its rows counted as dropped; the loop carries on.
 /// </summary>

@@ -114,7 +114,7 @@ internal static class AuditSql
         var logRows = $"SELECT {RowIdSql}, {string.Join(", ", plan.LogColumns.Select(Q))} FROM {LogFiles.OrderedRelationSql} WHERE {windowSql}";
         var unmatched = $"SELECT * FROM (\n{Recomputed(plan.Plan, plan, windowSql)}\n) WHERE NOT ({AllViewsAgreeSql(plan)})";
         var outputs = plan.Plan.Features.Select(f => $"r.{Q(f.OutputName)}");
-        // The few unmatched rows are the build side; the log streams past them.
+        // The unmatched rows (in a healthy log, few) are the build side; the log streams past them.
         var joined = $"SELECT {string.Join(", ", plan.LogColumns.Select(c => $"l.{Q(c)}").Concat(outputs))}, r.{RequestMicros} AS __t\n" +
                      $"FROM ({logRows}) l\nJOIN (\n{unmatched}\n) r ON l.{RowId} = r.{RowId}";
 

@@ -79,7 +79,10 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
             {
                 parameters[TrainingSetSql.FilesParameter(i)] = plan.Plan.Views[i].Files.ToList();
             }
-            With(parameters, window.Parameters);
+            foreach (var (name, value) in window.Parameters)
+            {
+                parameters[name] = value;
+            }
             var summary = AuditSql.Summary(plan, window.Sql);
             _logger.LogDebug("Audit, every row by fingerprint:\n{Sql}", summary);
             var fast = await QueryOneRowAsync(connection, summary, parameters, cancellationToken, reader => ReadSummary(reader, plan));
@@ -310,16 +313,6 @@ public sealed class DuckDbLogAudit(OfflineStoreOptions? options = null, ILogger<
         }).ToArray();
 
     private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(micros * TimeSpan.TicksPerMicrosecond);
-
-    private static Dictionary<string, object?> With(
-        Dictionary<string, object?> parameters, IEnumerable<(string Name, object? Value)> more, params (string Name, object? Value)[] extra)
-    {
-        foreach (var (name, value) in more.Concat(extra))
-        {
-            parameters[name] = value;
-        }
-        return parameters;
-    }
 
     private static async Task ExecuteAsync(DuckDBConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
     {
