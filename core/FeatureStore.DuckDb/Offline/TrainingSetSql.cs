@@ -75,7 +75,7 @@ internal static class TrainingSetSql
             var conditions = view.Keys.Select(k => $"CAST(e.{k.EntityColumnSql} AS {k.SqlType}) = {alias}.{KeyColumn(k, i)}").ToList();
             conditions.Add(plan.AsOfCreated
                 ? $"e.{EntityTimeColumn} >= {alias}.__fs_avail"
-                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityMicrosColumn}", view.BreaksTiesOnCreated)} >= {alias}.{VersionColumn}");
+                : $"{LatestRowSql.AsOfProbeKeySql($"e.{EntityMicrosColumn}", KeyHasCreated(plan, view))} >= {alias}.{VersionColumn}");
             sql.Append($"\nASOF LEFT JOIN __fs_v{i} {alias} ON {string.Join(" AND ", conditions)}");
         }
         if (inEntityOrder)
@@ -120,12 +120,10 @@ internal static class TrainingSetSql
         var created = view.CreatedTimestampSql is null ? null : "__fs_c";
         var source = $"SELECT {string.Join(", ", rows)} FROM read_parquet(${FilesParameter(index)})";
         var candidates = $"FROM ({source}) WHERE {LatestRowSql.IsCandidateSql("__fs_e")}";
+        var versionKey = LatestRowSql.VersionKeySql("__fs_e", KeyHasCreated(plan, view) ? created : null);
 
         if (!plan.AsOfCreated)
         {
-            // Without ties on event time the greatest event time alone is the winner: an integer key, which DuckDB's
-            // ASOF join sorts far faster than the (event, created) struct.
-            var versionKey = LatestRowSql.VersionKeySql("__fs_e", view.BreaksTiesOnCreated ? created : null);
             // The version key carries the event time, so it is not projected separately (less to sort).
             var kept = view.Keys.Select(k => KeyColumn(k, index))
                 .Concat(features.Select(f => FeatureColumn(f, plan)));
@@ -133,7 +131,6 @@ internal static class TrainingSetSql
             sql.Append($"  {candidates}\n)");
             return;
         }
-        var versionKeyWithCreated = LatestRowSql.VersionKeySql("__fs_e", created);
 
         // As of created: for each key, the winner among rows available by each availability time, then ASOF on it.
         var keyNames = view.Keys.Select(k => KeyColumn(k, index)).ToArray();
@@ -141,7 +138,7 @@ internal static class TrainingSetSql
         sql.Append($"__fs_v{index} AS (\n  SELECT {string.Join(", ", keyNames)}, __fs_avail,\n");
         sql.Append($"    arg_max(struct_pack({string.Join(", ", carried)}), {LatestRowSql.AggregateVersionKeySql(VersionColumn, created is not null)})\n");
         sql.Append($"      OVER (PARTITION BY {string.Join(", ", keyNames)} ORDER BY __fs_avail RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __fs_best\n");
-        sql.Append($"  FROM (SELECT *, {versionKeyWithCreated} AS {VersionColumn}, {LatestRowSql.AvailableAtSql("__fs_e", created)} AS __fs_avail {candidates})\n)");
+        sql.Append($"  FROM (SELECT *, {versionKey} AS {VersionColumn}, {LatestRowSql.AvailableAtSql("__fs_e", created)} AS __fs_avail {candidates})\n)");
     }
 
     private static string FeatureValueSql(TrainingSetPlan plan, OutputFeature feature)
@@ -151,10 +148,18 @@ internal static class TrainingSetSql
         var (versionSql, valueSql) = plan.AsOfCreated
             ? ($"{alias}.__fs_best.{VersionColumn}", $"{alias}.__fs_best.{FeatureColumn(feature, plan)}")
             : ($"{alias}.{VersionColumn}", $"{alias}.{FeatureColumn(feature, plan)}");
-        var eventMicros = LatestRowSql.VersionEventMicrosSql(versionSql, plan.AsOfCreated ? view.CreatedTimestampSql is not null : view.BreaksTiesOnCreated);
+        var eventMicros = LatestRowSql.VersionEventMicrosSql(versionSql, KeyHasCreated(plan, view));
         var within = LatestRowSql.WithinTtlSql(eventMicros, $"e.{EntityMicrosColumn}", view.View.Ttl);
         return $"CASE WHEN {within} THEN {valueSql} END";
     }
+
+    /// <summary>
+    /// Whether a view's version key has the created part: always with one for <c>--as-of-created</c>; for the default
+    /// join only when ties on event time may need it (<see cref="ViewJoinPlan.BreaksTiesOnCreated"/>), the event time
+    /// alone being an integer key, which DuckDB's ASOF join sorts far faster than the (event, created) struct.
+    /// </summary>
+    private static bool KeyHasCreated(TrainingSetPlan plan, ViewJoinPlan view) =>
+        plan.AsOfCreated ? view.CreatedTimestampSql is not null : view.BreaksTiesOnCreated;
 
     private static string ViewAlias(int index) => $"v{index}";
 
